@@ -1,0 +1,436 @@
+//! The engine facade: one validated request in, a stream of audio chunks out.
+//!
+//! Text is cut into sentences (the first one into a short clause, so that
+//! audio starts early), each chunk is synthesized on a pooled session and
+//! sent as soon as it is done. A whole file is just the chunks collected.
+//! Dropping the stream stops the work after the chunk in progress.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use crate::catalog::{CatalogEntry, VoiceCatalog, VoiceSource};
+use crate::piper::{self, PiperSession, PiperVoiceFiles, Scales};
+use crate::pool::Pool;
+use crate::runtime::{self, Threading};
+use crate::voice::{EngineKind, VoiceInfo};
+use crate::EngineError;
+
+/// Speed limits, as a multiple of the voice's natural rate.
+pub const MIN_SPEED: f32 = 0.25;
+pub const MAX_SPEED: f32 = 4.0;
+/// Longest chunk synthesized in one inference, in characters.
+pub const MAX_CHUNK_CHARS: usize = 400;
+/// The first chunk is cut shorter (at a clause where there is one) so the
+/// first audio arrives after a fraction of the sentence's synthesis time.
+pub const FIRST_CHUNK_CHARS: usize = 80;
+
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// Where set-up put the runtime and voices (`lib/`, `voices/`).
+    pub home: PathBuf,
+    /// Directories scanned for Piper voices (default: `home/voices`).
+    pub voice_dirs: Vec<PathBuf>,
+    /// Explicit onnxruntime library (else `ORT_DYLIB_PATH`, else `home/lib`).
+    pub ort_library: Option<PathBuf>,
+    /// Sessions per neural voice at most: how many chunks run at once.
+    pub sessions_per_voice: usize,
+    pub threading: Threading,
+    /// Whether to list espeak-ng's own voices.
+    pub espeak_voices: bool,
+}
+
+impl EngineConfig {
+    /// Defaults sized from the machine: one session per core, and each
+    /// session's inference spread over all cores, with idle threads
+    /// sleeping instead of spinning. A lone request gets every core; parallel
+    /// requests each get a session and the OS shares the cores between them.
+    pub fn new(home: PathBuf) -> Self {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        EngineConfig {
+            voice_dirs: vec![home.join("voices")],
+            home,
+            ort_library: None,
+            sessions_per_voice: cores,
+            threading: Threading::PerSession(cores),
+            espeak_voices: true,
+        }
+    }
+}
+
+/// One synthesis request, after a dialect or the CLI has translated its own shape.
+#[derive(Debug, Clone)]
+pub struct SynthesisRequest {
+    pub text: String,
+    /// Voice id, name or slug; None: the model's default voice.
+    pub voice: Option<String>,
+    /// Model id; None: the voice's own.
+    pub model: Option<String>,
+    /// Multiple of the voice's natural rate (0.25-4.0).
+    pub speed: f32,
+    /// Language the caller says the text is in; checked against the voice.
+    pub language: Option<String>,
+    /// Speaker of a multi-speaker voice, by name or number.
+    pub speaker: Option<String>,
+    pub noise_scale: Option<f32>,
+    pub noise_w: Option<f32>,
+    /// Silence added after each sentence, in seconds.
+    pub sentence_pause: f32,
+    /// Upper bound on text length (the server sets one; the CLI does not).
+    pub max_chars: Option<usize>,
+}
+
+impl SynthesisRequest {
+    pub fn new(text: impl Into<String>) -> Self {
+        SynthesisRequest {
+            text: text.into(),
+            voice: None,
+            model: None,
+            speed: 1.0,
+            language: None,
+            speaker: None,
+            noise_scale: None,
+            noise_w: None,
+            sentence_pause: 0.0,
+            max_chars: None,
+        }
+    }
+}
+
+/// Audio for one piece of the request's text.
+#[derive(Debug, Clone)]
+pub struct AudioChunk {
+    /// Mono samples in [-1, 1] at the stream's sample rate.
+    pub samples: Vec<f32>,
+    /// Byte range of the request text this chunk speaks.
+    pub text: Range<usize>,
+    pub index: usize,
+}
+
+/// Audio chunks in text order, as they are made.
+pub struct ChunkStream {
+    rx: flume::Receiver<Result<AudioChunk, EngineError>>,
+    pub voice: VoiceInfo,
+    pub sample_rate: u32,
+    /// Length of the request text in bytes, for progress.
+    pub text_len: usize,
+    /// Number of chunks that will come.
+    pub chunks: usize,
+}
+
+impl ChunkStream {
+    /// Next chunk, waiting on it; None at the end.
+    pub fn next_blocking(&self) -> Option<Result<AudioChunk, EngineError>> {
+        self.rx.recv().ok()
+    }
+
+    /// Next chunk for async callers (the server).
+    pub async fn next_async(&self) -> Option<Result<AudioChunk, EngineError>> {
+        self.rx.recv_async().await.ok()
+    }
+
+    /// All samples, for callers that want the whole audio.
+    pub fn collect_samples(self) -> Result<Vec<f32>, EngineError> {
+        let mut all = Vec::new();
+        for c in self {
+            all.extend_from_slice(&c?.samples);
+        }
+        Ok(all)
+    }
+}
+
+impl Iterator for ChunkStream {
+    type Item = Result<AudioChunk, EngineError>;
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_blocking()
+    }
+}
+
+/// A loaded Piper voice: its files and its session pool.
+struct PiperRuntime {
+    files: Arc<PiperVoiceFiles>,
+    pool: Pool<PiperSession>,
+}
+
+pub struct Engine {
+    config: EngineConfig,
+    catalog: VoiceCatalog,
+    piper: Mutex<HashMap<uuid::Uuid, Arc<PiperRuntime>>>,
+}
+
+impl Engine {
+    /// Scans the voices. onnxruntime is loaded when the first neural voice is used.
+    pub fn new(config: EngineConfig) -> Result<Self, EngineError> {
+        let catalog = VoiceCatalog::scan(&config.voice_dirs, config.espeak_voices)?;
+        for p in &catalog.problems {
+            tracing::warn!(path = %p.path.display(), "voice skipped: {}", p.reason);
+        }
+        Ok(Engine {
+            config,
+            catalog,
+            piper: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn catalog(&self) -> &VoiceCatalog {
+        &self.catalog
+    }
+
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    fn piper_runtime(&self, files: &Arc<PiperVoiceFiles>) -> Result<Arc<PiperRuntime>, EngineError> {
+        let mut map = self.piper.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(rt) = map.get(&files.id) {
+            return Ok(rt.clone());
+        }
+        let env = runtime::environment(
+            self.config.ort_library.as_deref(),
+            &self.config.home,
+            self.config.threading,
+        )?;
+        let threads = match self.config.threading {
+            Threading::PerSession(n) => Some(n),
+            Threading::Shared(_) => None,
+        };
+        let onnx = files.onnx.clone();
+        let rt = Arc::new(PiperRuntime {
+            files: files.clone(),
+            pool: Pool::new(self.config.sessions_per_voice, move || {
+                PiperSession::load(&env, &onnx, threads)
+            }),
+        });
+        map.insert(files.id, rt.clone());
+        Ok(rt)
+    }
+
+    /// Loads sessions for a voice ahead of use (server start, benchmarks).
+    pub fn warm(&self, voice: &str, sessions: usize) -> Result<(), EngineError> {
+        let entry = self.catalog.resolve(voice, None)?;
+        if let VoiceSource::Piper(files) = &entry.source {
+            let rt = self.piper_runtime(files)?;
+            rt.pool.warm(sessions)?;
+            // The first inference of a fresh session pays for memory planning.
+            let mut s = rt.pool.get()?;
+            let ids = piper::phoneme_ids(&files.config, "həlˈoʊ.");
+            s.infer(&ids, default_scales(&files.config), None)?;
+        }
+        Ok(())
+    }
+
+    /// Finds the voice a request means, checking model and language.
+    pub fn resolve_voice(&self, req: &SynthesisRequest) -> Result<&CatalogEntry, EngineError> {
+        let engine = match req.model.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+            Some(m) => Some(EngineKind::from_model_id(m).ok_or_else(|| EngineError::ModelNotFound(m.to_string()))?),
+            None => None,
+        };
+        let lang = req.language.as_deref().map(str::trim).filter(|l| !l.is_empty() && !l.eq_ignore_ascii_case("auto"));
+        let entry = match req.voice.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            Some(v) => {
+                let e = self.catalog.resolve(v, None)?;
+                if let Some(k) = engine {
+                    if e.info.engine != k {
+                        return Err(EngineError::invalid(
+                            "voice",
+                            format!("voice '{}' belongs to model {}, not {}", e.info.name, e.info.model_id, k.model_id()),
+                        ));
+                    }
+                }
+                e
+            }
+            None => self.catalog.default_voice(engine, lang).ok_or_else(|| match lang {
+                Some(l) => EngineError::InvalidLanguage {
+                    language: l.to_string(),
+                    voice: "(default)".into(),
+                    spoken: "no installed voice speaks it".into(),
+                },
+                None => EngineError::VoiceNotFound("(default voice; run scripts/setup.sh)".into()),
+            })?,
+        };
+        if let Some(l) = lang {
+            if !entry.info.speaks(l) {
+                return Err(EngineError::InvalidLanguage {
+                    language: l.to_string(),
+                    voice: entry.info.name.clone(),
+                    spoken: entry.info.languages.join(", "),
+                });
+            }
+        }
+        Ok(entry)
+    }
+
+    /// Validates the request and starts synthesis; errors in the request
+    /// come back here, before any audio.
+    pub fn synthesize(&self, req: SynthesisRequest) -> Result<ChunkStream, EngineError> {
+        let entry = self.resolve_voice(&req)?.clone();
+        validate(&req)?;
+        let plan = plan_chunks(&req.text);
+        if plan.is_empty() {
+            return Err(EngineError::EmptyText);
+        }
+        let (tx, rx) = flume::bounded(8);
+        let text_len = req.text.len();
+        let chunks = plan.len();
+        let info = entry.info.clone();
+        let sample_rate = info.sample_rate;
+        let pause = (req.sentence_pause.max(0.0) * sample_rate as f32) as usize;
+
+        let job: Box<dyn FnMut(&str) -> Result<Vec<f32>, EngineError> + Send> = match &entry.source {
+            VoiceSource::Piper(files) => {
+                let rt = self.piper_runtime(files)?;
+                let scales = piper_scales(&files.config, &req)?;
+                let speaker = piper_speaker(files, req.speaker.as_deref())?;
+                let espeak_voice = files.espeak_voice();
+                Box::new(move |text: &str| {
+                    let phonemes = piper::phonemize_sentence(&espeak_voice, text)?;
+                    if phonemes.trim().is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let ids = piper::phoneme_ids(&rt.files.config, &phonemes);
+                    let mut session = rt.pool.get()?;
+                    session.infer(&ids, scales, speaker)
+                })
+            }
+            VoiceSource::Espeak(name) => {
+                if req.speaker.is_some() {
+                    return Err(EngineError::invalid("speaker", "espeak-ng voices have a single speaker"));
+                }
+                let name = name.clone();
+                let wpm = (175.0 * req.speed).round() as i32;
+                Box::new(move |text: &str| {
+                    let mut out = Vec::new();
+                    hark_espeak::synthesize(&name, text, wpm, |s| {
+                        out.extend(s.iter().map(|&v| v as f32 / 32768.0));
+                        true
+                    })?;
+                    Ok(out)
+                })
+            }
+        };
+
+        let text = req.text;
+        let mut job = job;
+        std::thread::Builder::new()
+            .name("hark-synth".into())
+            .spawn(move || {
+                for (index, (range, sentence_end)) in plan.into_iter().enumerate() {
+                    if tx.is_disconnected() {
+                        tracing::debug!(index, "client gone; synthesis stopped");
+                        return;
+                    }
+                    let piece = text.get(range.clone()).unwrap_or("");
+                    let result = job(piece).map(|mut samples| {
+                        if sentence_end && pause > 0 {
+                            samples.resize(samples.len() + pause, 0.0);
+                        }
+                        AudioChunk { samples, text: range, index }
+                    });
+                    let failed = result.is_err();
+                    if tx.send(result).is_err() || failed {
+                        return;
+                    }
+                }
+            })
+            .map_err(|e| EngineError::Inference(format!("cannot start a synthesis thread: {e}")))?;
+
+        Ok(ChunkStream { rx, voice: info, sample_rate, text_len, chunks })
+    }
+}
+
+fn default_scales(c: &piper::PiperConfig) -> Scales {
+    Scales {
+        noise_scale: c.inference.noise_scale,
+        length_scale: c.inference.length_scale,
+        noise_w: c.inference.noise_w,
+    }
+}
+
+fn validate(req: &SynthesisRequest) -> Result<(), EngineError> {
+    if !req.speed.is_finite() || !(MIN_SPEED..=MAX_SPEED).contains(&req.speed) {
+        return Err(EngineError::invalid(
+            "speed",
+            format!("{} is out of range: must be {MIN_SPEED}-{MAX_SPEED}", req.speed),
+        ));
+    }
+    for (param, v) in [("noise_scale", req.noise_scale), ("noise_w", req.noise_w)] {
+        if let Some(v) = v {
+            if !v.is_finite() || !(0.0..=2.0).contains(&v) {
+                return Err(EngineError::invalid(param, format!("{v} is out of range: must be 0-2")));
+            }
+        }
+    }
+    if !req.sentence_pause.is_finite() || !(0.0..=10.0).contains(&req.sentence_pause) {
+        return Err(EngineError::invalid("sentence_pause", "must be 0-10 seconds"));
+    }
+    let chars = req.text.chars().count();
+    if let Some(max) = req.max_chars {
+        if chars > max {
+            return Err(EngineError::TextTooLong { len: chars, max });
+        }
+    }
+    if !req.text.chars().any(|c| c.is_alphanumeric()) {
+        return Err(EngineError::EmptyText);
+    }
+    Ok(())
+}
+
+fn piper_scales(c: &piper::PiperConfig, req: &SynthesisRequest) -> Result<Scales, EngineError> {
+    let d = default_scales(c);
+    Ok(Scales {
+        noise_scale: req.noise_scale.unwrap_or(d.noise_scale),
+        length_scale: d.length_scale / req.speed,
+        noise_w: req.noise_w.unwrap_or(d.noise_w),
+    })
+}
+
+fn piper_speaker(files: &PiperVoiceFiles, speaker: Option<&str>) -> Result<Option<i64>, EngineError> {
+    let Some(s) = speaker.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    let n = files.config.num_speakers as i64;
+    if let Some(&id) = files.config.speaker_id_map.get(s) {
+        return Ok(Some(id));
+    }
+    match s.parse::<i64>() {
+        Ok(id) if (0..n).contains(&id) => Ok(Some(id)),
+        Ok(id) => Err(EngineError::invalid("speaker", format!("speaker {id} is out of range: this voice has {n} speaker(s), 0-{}", n - 1))),
+        Err(_) => Err(EngineError::invalid("speaker", format!("this voice has no speaker named '{s}'"))),
+    }
+}
+
+/// Cuts the text into the chunks synthesized one inference each: sentences
+/// up to [`MAX_CHUNK_CHARS`], and the first one shortened to
+/// [`FIRST_CHUNK_CHARS`] at its best inner boundary. Each range is paired
+/// with whether it ends a sentence (for the inter-sentence pause).
+pub fn plan_chunks(text: &str) -> Vec<(Range<usize>, bool)> {
+    use hark_text::segment::{chunk, Boundary};
+    let mut out: Vec<(Range<usize>, bool)> = Vec::new();
+    let segments = chunk(text, MAX_CHUNK_CHARS);
+    for (i, seg) in segments.iter().enumerate() {
+        let ends_sentence = matches!(seg.kind, Boundary::Sentence | Boundary::End);
+        let piece = text.get(seg.start..seg.end).unwrap_or("");
+        if !piece.chars().any(|c| c.is_alphanumeric()) {
+            continue;
+        }
+        if i == 0 && piece.chars().count() > FIRST_CHUNK_CHARS {
+            let inner = chunk(piece, FIRST_CHUNK_CHARS);
+            if let Some(first) = inner.first() {
+                let cut = seg.start + first.end;
+                out.push((seg.start + first.start..cut, false));
+                // The rest of the first sentence goes as one chunk.
+                let rest_start = text[cut..seg.end]
+                    .find(|c: char| !c.is_whitespace())
+                    .map(|o| cut + o)
+                    .unwrap_or(seg.end);
+                if text[rest_start..seg.end].chars().any(|c| c.is_alphanumeric()) {
+                    out.push((rest_start..seg.end, ends_sentence));
+                }
+                continue;
+            }
+        }
+        out.push((seg.start..seg.end, ends_sentence));
+    }
+    out
+}

@@ -1,0 +1,18 @@
+//! Hark's engine: voices, engines and the chunk stream. Knows nothing of HTTP.
+//!
+//! Layers: [`catalog`] (what voices exist) -> [`engine`] (a request becomes
+//! chunks) -> [`piper`] / espeak-ng (inference) on sessions from [`pool`].
+
+pub mod catalog;
+pub mod engine;
+pub mod error;
+pub mod models;
+pub mod piper;
+pub mod pool;
+pub mod runtime;
+pub mod voice;
+
+pub use catalog::{CatalogEntry, VoiceCatalog, VoiceSource};
+pub use engine::{AudioChunk, ChunkStream, Engine, EngineConfig, SynthesisRequest};
+pub use error::{EngineError, ErrorCode};
+pub use voice::{EngineKind, Gender, VoiceInfo};

@@ -1,0 +1,100 @@
+//! Finding and starting onnxruntime. Hark loads the library at run time
+//! (from the PyPI wheel the set-up script unpacks), so a missing or wrong
+//! library is an ordinary error with a clear message, not a crash at start.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use crate::EngineError;
+
+/// How onnxruntime spreads work over the cores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Threading {
+    /// Each session owns `n` intra-op threads.
+    PerSession(usize),
+    /// All sessions share one process-wide pool of `n` threads.
+    Shared(usize),
+}
+
+static ENV: OnceLock<Result<(ort::environment::Environment, PathBuf, Threading), String>> =
+    OnceLock::new();
+
+/// Candidate library paths, most explicit first.
+fn candidates(explicit: Option<&Path>, home: &Path) -> Vec<PathBuf> {
+    let mut c = Vec::new();
+    if let Some(p) = explicit {
+        c.push(p.to_path_buf());
+    }
+    if let Some(p) = std::env::var_os("ORT_DYLIB_PATH") {
+        c.push(PathBuf::from(p));
+    }
+    c.push(home.join("lib").join("libonnxruntime.so"));
+    if let Ok(entries) = std::fs::read_dir(home.join("lib")) {
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("libonnxruntime.so."))
+            })
+            .collect();
+        found.sort();
+        c.extend(found.into_iter().rev());
+    }
+    c
+}
+
+/// Loads onnxruntime once per process and returns its environment. Later
+/// calls return the first result, whatever their arguments.
+pub fn environment(
+    explicit: Option<&Path>,
+    home: &Path,
+    threading: Threading,
+) -> Result<ort::environment::Environment, EngineError> {
+    let result = ENV.get_or_init(|| {
+        let tried = candidates(explicit, home);
+        let path = tried.iter().find(|p| p.is_file()).cloned().ok_or_else(|| {
+            format!(
+                "no libonnxruntime found (looked at {}); run scripts/setup.sh or set ORT_DYLIB_PATH",
+                tried
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })?;
+        let builder = ort::init_from(&path)
+            .map_err(|e| format!("cannot load {}: {e}", path.display()))?
+            .with_name("hark");
+        let builder = match threading {
+            Threading::PerSession(_) => builder,
+            Threading::Shared(n) => {
+                let opts = ort::environment::GlobalThreadPoolOptions::default()
+                    .with_intra_threads(n)
+                    .and_then(|o| o.with_spin_control(false))
+                    .map_err(|e| format!("thread pool options: {e}"))?;
+                builder.with_global_thread_pool(opts)
+            }
+        };
+        let env = builder
+            .build()
+            .map_err(|e| format!("cannot start onnxruntime from {}: {e}", path.display()))?;
+        Ok((env, path, threading))
+    });
+    match result {
+        Ok((env, _, _)) => Ok(env.clone()),
+        Err(e) => Err(EngineError::Runtime(e.clone())),
+    }
+}
+
+/// The library that was loaded, once [`environment`] succeeded.
+pub fn loaded_library() -> Option<PathBuf> {
+    ENV.get()
+        .and_then(|r| r.as_ref().ok())
+        .map(|(_, p, _)| p.clone())
+}
+
+/// The threading the environment was started with.
+pub fn threading() -> Option<Threading> {
+    ENV.get().and_then(|r| r.as_ref().ok()).map(|(_, _, t)| *t)
+}

