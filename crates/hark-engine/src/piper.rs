@@ -489,7 +489,7 @@ mod tests {
 
     fn config() -> PiperConfig {
         let mut map = HashMap::new();
-        for (i, s) in ["_", "^", "$", " ", "a", "b", ",", ".", "\u{303}"].iter().enumerate() {
+        for (i, s) in ["_", "^", "$", " ", "a", "b", ",", ".", "\u{303}", "c", "d"].iter().enumerate() {
             map.insert(s.to_string(), vec![i as i64]);
         }
         PiperConfig {

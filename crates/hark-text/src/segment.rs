@@ -29,8 +29,11 @@
 //! * `?` `!` and ellipses end a sentence unless the next word is lowercase
 //!   (`"Wow!" she said`, `I was thinking... maybe`).
 //! * CJK full stops (`。！？`) always end one: those scripts have no case.
-//! * Titles that precede a name (`Mr.` `Dr.` `St.` `Prof.` `Jr.` …) and
-//!   Latin connectives (`e.g.` `i.e.` `vs.` `cf.` `approx.`) never do.
+//! * Titles that precede a name (`Mr.` `Dr.` `Prof.` `Gen.` …) and Latin
+//!   connectives (`e.g.` `i.e.` `vs.` `cf.` `approx.`) never do. `St.`,
+//!   `Jr.` and `Sr.` can also close a street name or a person's name, so they
+//!   are treated like initials (below): `Main St. He left` splits,
+//!   `St. Louis` and `King Jr. Day` do not.
 //! * Abbreviations that precede a number (`No.` `Fig.` `Vol.` `p.` …) do not
 //!   when a number follows, and otherwise behave like ordinary words, so
 //!   `No. I disagree.` still splits.
@@ -134,16 +137,16 @@ pub fn split_sentences(text: &str) -> Vec<Segment> {
 /// (a URL, a long run of CJK text without punctuation) is kept whole.
 /// Non-breaking spaces are respected.
 ///
-/// Long sentences are split by balanced bisection rather than greedy fill:
-/// the sentence needs `k = ceil(len / max_chars)` pieces, so we cut it where
-/// the left side would hold `k / 2` of them, choosing the candidate that
-/// minimises its distance from that point plus a penalty for its rank (a
-/// quarter of an ideal piece for a conjunction, half for a bare space). Greedy
-/// fill produces a stranded two-word tail that the engine then has to
-/// synthesize in isolation, with odd prosody, and it always breaks near the
-/// limit rather than at the most natural boundary. Balanced pieces keep the
-/// engine's per-chunk latency even as well, since streaming stalls on the
-/// longest chunk. `max_chars` counts `char`s; `0` is treated as `1`.
+/// Long sentences are split by bisection aimed at balance, not by greedy
+/// fill. A sentence that needs `k = ceil(len / max_chars)` pieces is cut
+/// near the point where the left side needs `k / 2` of them, trading
+/// distance from that point against the rank of the break and any extra
+/// chunk it causes (see `best_break`); then each side is split the same way.
+/// Greedy fill always breaks near the limit rather than at the most natural
+/// boundary close by, and strands short tails ("…, and so on.") that the
+/// engine then synthesizes in isolation with odd prosody; balanced pieces
+/// also keep per-chunk latency even while streaming. `max_chars` counts
+/// `char`s; `0` is treated as `1`.
 pub fn chunk(text: &str, max_chars: usize) -> Vec<Segment> {
     let max = max_chars.max(1);
     let toks = tokenize(text);
@@ -264,7 +267,13 @@ fn tokenize(text: &str) -> Vec<Token> {
         cidx += 1;
         if c.is_whitespace() {
             if let Some((s, cs)) = cur.take() {
-                toks.push(Token { start: s, end: i, cstart: cs, cend: ci, gap });
+                toks.push(Token {
+                    start: s,
+                    end: i,
+                    cstart: cs,
+                    cend: ci,
+                    gap,
+                });
                 gap = Gap::default();
             }
             match c {
@@ -310,16 +319,31 @@ fn tokenize(text: &str) -> Vec<Token> {
         if split_after {
             let end = it.peek().map_or(text.len(), |&(j, _)| j);
             if let Some((s, cs)) = cur.take() {
-                toks.push(Token { start: s, end, cstart: cs, cend: cidx, gap });
+                toks.push(Token {
+                    start: s,
+                    end,
+                    cstart: cs,
+                    cend: cidx,
+                    gap,
+                });
             }
-            gap = Gap { zero: true, ..Gap::default() };
+            gap = Gap {
+                zero: true,
+                ..Gap::default()
+            };
             prev = None;
         } else {
             prev = Some(c);
         }
     }
     if let Some((s, cs)) = cur {
-        toks.push(Token { start: s, end: text.len(), cstart: cs, cend: cidx, gap });
+        toks.push(Token {
+            start: s,
+            end: text.len(),
+            cstart: cs,
+            cend: cidx,
+            gap,
+        });
     }
     toks
 }
@@ -444,7 +468,10 @@ fn terminal(tok: &str) -> Option<Term<'_>> {
     } else if run.len() > 1 {
         Some(Term::Ellipsis)
     } else {
-        Some(Term::Period { word: body.trim_start_matches(is_opener), quoted })
+        Some(Term::Period {
+            word: body.trim_start_matches(is_opener),
+            quoted,
+        })
     }
 }
 
@@ -455,7 +482,10 @@ fn terminal_char(tok: &str) -> Option<char> {
     let run = core.get(body.len()..).unwrap_or("");
     if run.is_empty() {
         None
-    } else if run.chars().any(|c| matches!(c, '?' | '？' | '؟' | '⁇' | '⁈' | '⁉' | '‽' | '︖')) {
+    } else if run
+        .chars()
+        .any(|c| matches!(c, '?' | '？' | '؟' | '⁇' | '⁈' | '⁉' | '‽' | '︖'))
+    {
         Some('?')
     } else if run.chars().any(|c| matches!(c, '!' | '！' | '‼' | '︕')) {
         Some('!')
@@ -505,8 +535,8 @@ enum Abbr {
     Numeric,
     /// Ends a sentence only before an uppercase letter.
     General,
-    /// Single initials and dotted initialisms: end a sentence only before a
-    /// common sentence-opening word.
+    /// Single initials, dotted initialisms and `St.`/`Jr.`/`Sr.`: end a
+    /// sentence only before a common sentence-opening word.
     Initial,
     /// Not an abbreviation.
     Plain,
@@ -514,7 +544,7 @@ enum Abbr {
 
 fn classify(word: &str) -> Abbr {
     // Longer "words" are URLs, numbers or ordinary words: no table entry is
-    // this long, and the bound keeps the lowercase copy below O(1).
+    // this long, and the bound keeps the lowercase copy O(1).
     if word.is_empty() || word.len() > 16 {
         return Abbr::Plain;
     }
@@ -524,11 +554,19 @@ fn classify(word: &str) -> Abbr {
         if class == Abbr::Title && !word.chars().next().is_some_and(char::is_uppercase) {
             return Abbr::Plain;
         }
+        // Street and name suffixes as well as titles: decided like initials.
+        if class == Abbr::Title && matches!(lower.as_str(), "st" | "jr" | "sr") {
+            return Abbr::Initial;
+        }
         return class;
     }
     let mut chars = word.chars();
     if let (Some(c), None) = (chars.next(), chars.next()) {
-        return if c.is_alphabetic() { Abbr::Initial } else { Abbr::Plain };
+        return if c.is_alphabetic() {
+            Abbr::Initial
+        } else {
+            Abbr::Plain
+        };
     }
     if is_initialism(word) {
         Abbr::Initial
@@ -559,10 +597,10 @@ fn abbreviation(lower: &str) -> Option<Abbr> {
     use Abbr::*;
     Some(match lower {
         "mr" | "mrs" | "ms" | "mx" | "messrs" | "mmes" | "mme" | "mlle" | "dr" | "drs" | "dra"
-        | "prof" | "profs" | "sr" | "sra" | "srta" | "srs" | "jr" | "st" | "ste" | "sta" | "sto"
-        | "mt" | "ft" | "gen" | "gov" | "sen" | "rep" | "reps" | "capt" | "cpt" | "col" | "lt"
-        | "sgt" | "cpl" | "pvt" | "maj" | "adm" | "cmdr" | "cdr" | "brig" | "rev" | "hon"
-        | "pres" | "supt" | "insp" | "atty" | "fr" | "ud" | "uds" | "lic" | "ing" => Title,
+        | "prof" | "profs" | "sr" | "sra" | "srta" | "srs" | "jr" | "st" | "ste" | "sta"
+        | "sto" | "mt" | "ft" | "gen" | "gov" | "sen" | "rep" | "reps" | "capt" | "cpt" | "col"
+        | "lt" | "sgt" | "cpl" | "pvt" | "maj" | "adm" | "cmdr" | "cdr" | "brig" | "rev"
+        | "hon" | "pres" | "supt" | "insp" | "atty" | "fr" | "ud" | "uds" | "lic" | "ing" => Title,
         "vs" | "v" | "cf" | "e.g" | "i.e" | "eg" | "ie" | "viz" | "approx" | "ca" | "incl"
         | "esp" | "resp" => Always,
         "no" | "nos" | "nr" | "nº" | "núm" | "num" | "fig" | "figs" | "vol" | "vols" | "ch"
@@ -573,52 +611,54 @@ fn abbreviation(lower: &str) -> Option<Abbr> {
         | "apr" | "jun" | "jul" | "aug" | "sep" | "sept" | "oct" | "nov" | "dec" | "mon"
         | "tue" | "tues" | "wed" | "thu" | "thur" | "thurs" | "fri" | "sat" | "sun" | "a.m"
         | "p.m" | "ph.d" | "m.d" | "b.a" | "m.a" | "b.sc" | "m.sc" | "est" | "dept" | "depts"
-        | "govt" | "univ" | "assn" | "assoc" | "intl" | "natl" | "misc" | "min" | "max"
-        | "avg" | "al" | "yr" | "yrs" | "hr" | "hrs" | "mins" | "secs" | "lb" | "lbs" | "oz"
-        | "ave" | "blvd" | "rd" | "ln" | "hwy" | "sq" | "ee.uu" | "etc.etc" => General,
+        | "govt" | "univ" | "assn" | "assoc" | "intl" | "natl" | "misc" | "min" | "max" | "avg"
+        | "al" | "yr" | "yrs" | "hr" | "hrs" | "mins" | "secs" | "lb" | "lbs" | "oz" | "ave"
+        | "blvd" | "rd" | "ln" | "hwy" | "sq" | "ee.uu" => General,
         _ => return None,
     })
 }
 
 /// Words that commonly open an English (or Spanish) sentence. Used only
 /// after initials, where the next word is usually a capitalized name.
+#[rustfmt::skip]
 fn is_sentence_opener(lower: &str) -> bool {
     matches!(
         lower,
         "a" | "an" | "the" | "this" | "that" | "these" | "those" | "it" | "its" | "i" | "he"
-            | "she" | "we" | "they" | "you" | "his" | "her" | "their" | "our" | "my" | "your"
-            | "there" | "here" | "what" | "when" | "where" | "why" | "how" | "who" | "which"
-            | "if" | "but" | "and" | "or" | "so" | "yet" | "then" | "also" | "however" | "in"
-            | "on" | "at" | "for" | "from" | "with" | "by" | "as" | "after" | "before"
-            | "since" | "while" | "although" | "though" | "because" | "once" | "now"
-            | "today" | "some" | "many" | "most" | "all" | "each" | "every" | "no" | "not"
-            | "one" | "both" | "during" | "meanwhile" | "still" | "thus" | "therefore"
-            | "yes" | "please" | "let" | "do" | "does" | "did" | "is" | "are" | "was"
-            | "were" | "can" | "could" | "will" | "would" | "should" | "to" | "even" | "just"
-            | "only" | "such" | "despite" | "instead" | "later" | "finally" | "first"
-            | "next" | "last" | "indeed" | "perhaps" | "maybe" | "moreover" | "furthermore"
-            | "besides" | "otherwise" | "hence" | "unlike" | "according" | "el" | "la"
-            | "los" | "las" | "un" | "una" | "en" | "pero" | "y" | "es" | "si" | "ella"
-            | "yo" | "este" | "esta" | "hay"
+        | "she" | "we" | "they" | "you" | "his" | "her" | "their" | "our" | "my" | "your"
+        | "there" | "here" | "what" | "when" | "where" | "why" | "how" | "who" | "which"
+        | "if" | "but" | "and" | "or" | "so" | "yet" | "then" | "also" | "however" | "in"
+        | "on" | "at" | "for" | "from" | "with" | "by" | "as" | "after" | "before"
+        | "since" | "while" | "although" | "though" | "because" | "once" | "now"
+        | "today" | "some" | "many" | "most" | "all" | "each" | "every" | "no" | "not"
+        | "one" | "both" | "during" | "meanwhile" | "still" | "thus" | "therefore"
+        | "yes" | "please" | "let" | "do" | "does" | "did" | "is" | "are" | "was"
+        | "were" | "can" | "could" | "will" | "would" | "should" | "to" | "even" | "just"
+        | "only" | "such" | "despite" | "instead" | "later" | "finally" | "first"
+        | "next" | "last" | "indeed" | "perhaps" | "maybe" | "moreover" | "furthermore"
+        | "besides" | "otherwise" | "hence" | "unlike" | "according" | "el" | "la"
+        | "los" | "las" | "un" | "una" | "en" | "pero" | "y" | "es" | "si" | "ella"
+        | "yo" | "este" | "esta" | "hay"
     )
 }
 
 /// Words a long sentence may be broken *before* (conjunctions, relative
 /// pronouns, prepositions that open a phrase). `of` and `to` are absent on
 /// purpose: "a cup | of tea" and "want | to go" are bad breaks.
+#[rustfmt::skip]
 fn is_break_word(lower: &str) -> bool {
     matches!(
         lower,
         "and" | "but" | "or" | "nor" | "yet" | "so" | "because" | "although" | "though"
-            | "while" | "whereas" | "since" | "unless" | "until" | "if" | "when" | "whenever"
-            | "where" | "wherever" | "whether" | "which" | "who" | "whom" | "whose" | "that"
-            | "with" | "without" | "from" | "into" | "onto" | "upon" | "about" | "after"
-            | "before" | "between" | "through" | "throughout" | "during" | "under" | "over"
-            | "against" | "among" | "across" | "toward" | "towards" | "within" | "beyond"
-            | "despite" | "except" | "like" | "in" | "on" | "at" | "by" | "for" | "as"
-            | "than" | "then" | "y" | "e" | "o" | "u" | "ni" | "pero" | "sino" | "porque"
-            | "aunque" | "cuando" | "donde" | "mientras" | "que" | "con" | "sin" | "para"
-            | "hasta" | "desde"
+        | "while" | "whereas" | "since" | "unless" | "until" | "if" | "when" | "whenever"
+        | "where" | "wherever" | "whether" | "which" | "who" | "whom" | "whose" | "that"
+        | "with" | "without" | "from" | "into" | "onto" | "upon" | "about" | "after"
+        | "before" | "between" | "through" | "throughout" | "during" | "under" | "over"
+        | "against" | "among" | "across" | "toward" | "towards" | "within" | "beyond"
+        | "despite" | "except" | "like" | "in" | "on" | "at" | "by" | "for" | "as"
+        | "than" | "then" | "y" | "e" | "o" | "u" | "ni" | "pero" | "sino" | "porque"
+        | "aunque" | "cuando" | "donde" | "mientras" | "que" | "con" | "sin" | "para"
+        | "hasta" | "desde"
     )
 }
 
@@ -630,16 +670,16 @@ fn is_list_marker(tok: &str) -> bool {
     };
     let b = body.as_bytes();
     (!b.is_empty() && b.len() <= 3 && b.iter().all(u8::is_ascii_digit))
-        || (b.len() == 1 && b[0].is_ascii_alphabetic())
+        || matches!(b, [c] if c.is_ascii_alphabetic())
         || (!b.is_empty() && b.len() <= 5 && b.iter().all(|c| b"IVXLC".contains(c)))
 }
 
+/// Symbol bullets that open a list item; left out of the item's segment.
 fn is_bullet(tok: &str) -> bool {
-    matches!(
-        tok,
-        "-" | "*" | "+" | "•" | "◦" | "‣" | "▪" | "▫" | "●" | "○" | "■" | "□" | "–" | "—" | "·"
-            | "⁃" | "∙"
-    )
+    const BULLETS: &[&str] = &[
+        "-", "*", "+", "•", "◦", "‣", "▪", "▫", "●", "○", "■", "□", "–", "—", "·", "⁃", "∙",
+    ];
+    BULLETS.contains(&tok)
 }
 
 fn is_heading_marker(tok: &str) -> bool {
@@ -655,7 +695,10 @@ fn is_closing_only(tok: &str) -> bool {
 /// The first character after any opening quotes, brackets, `¿` `¡` or
 /// dialogue dashes; the first character if there is nothing else.
 fn lead_char(tok: &str) -> Option<char> {
-    tok.trim_start_matches(is_opener).chars().next().or_else(|| tok.chars().next())
+    tok.trim_start_matches(is_opener)
+        .chars()
+        .next()
+        .or_else(|| tok.chars().next())
 }
 
 /// Whether the token starts like a sentence continuation: a lowercase
@@ -714,13 +757,13 @@ enum Rank {
 }
 
 impl Rank {
-    /// Penalty in quarters of an ideal chunk length (see [`chunk`]).
+    /// Penalty in quarters of an ideal chunk length (see [`best_break`]).
     fn weight(self) -> usize {
         match self {
             Rank::Clause => 0,
             Rank::Word => 1,
-            Rank::Space => 2,
-            Rank::Awkward => 0,
+            Rank::Space => 3,
+            Rank::Awkward => 3,
         }
     }
 }
@@ -778,13 +821,18 @@ fn gap_break(text: &str, toks: &[Token], g: usize) -> Option<(Rank, Option<char>
 /// stack; left halves are pushed last so pieces come out in text order.
 fn split_long(text: &str, toks: &[Token], sp: Span, max: usize, out: &mut Vec<Segment>) {
     // Rank of the gap after token `sp.first + k`, computed once.
-    let ranks: Vec<Option<(Rank, Option<char>)>> =
-        (sp.first..sp.last).map(|g| gap_break(text, toks, g)).collect();
+    let ranks: Vec<Option<(Rank, Option<char>)>> = (sp.first..sp.last)
+        .map(|g| gap_break(text, toks, g))
+        .collect();
     let rank_at = |g: usize| ranks.get(g.wrapping_sub(sp.first)).copied().flatten();
     let mut stack = vec![(sp.first, sp.last)];
     while let Some((a, b)) = stack.pop() {
         let len = piece_chars(toks, a, b);
-        let best = if len > max { best_break(toks, a, b, len, max, &rank_at) } else { None };
+        let best = if len > max {
+            best_break(toks, a, b, len, max, &rank_at)
+        } else {
+            None
+        };
         match best {
             Some(g) => {
                 stack.push((g + 1, b));
@@ -808,6 +856,13 @@ fn split_long(text: &str, toks: &[Token], sp: Span, max: usize, out: &mut Vec<Se
 }
 
 /// The best gap to cut tokens `a..=b` (of `len` chars) at, if any.
+///
+/// The piece needs `k = ceil(len / max)` chunks; the cut is aimed at the
+/// point where the left side holds `k / 2` of them. Each candidate costs its
+/// distance from that point, plus a penalty for its rank and for every chunk
+/// it adds beyond `k`, all in quarters of an ideal chunk length `len / k`.
+/// The penalties are soft on purpose: an extra chunk at a clause boundary
+/// sounds better than the minimum number of chunks cut mid-phrase.
 fn best_break(
     toks: &[Token],
     a: usize,
@@ -820,19 +875,27 @@ fn best_break(
     let pieces = len.div_ceil(max).max(2);
     let target = len / pieces * (pieces / 2);
     let ideal = len / pieces;
-    // Compared as (awkward, cost): an awkward break only wins when there is
+    // Compared as (awkward, cost): an awkward cut only wins when there is
     // no other.
     let mut best: Option<((bool, usize), usize)> = None;
     for g in a..b {
-        let Some((rank, _)) = rank_at(g) else { continue };
-        let pos = toks.get(g)?.cend.saturating_sub(base);
-        let cost = (rank == Rank::Awkward, 4 * pos.abs_diff(target) + rank.weight() * ideal);
-        if best.is_none_or(|(c, _)| cost < c) {
-            best = Some((cost, g));
+        let Some((rank, _)) = rank_at(g) else {
+            continue;
+        };
+        let left = toks.get(g)?.cend.saturating_sub(base);
+        let right = len.saturating_sub(toks.get(g + 1)?.cstart.saturating_sub(base));
+        let extra = (left.div_ceil(max) + right.div_ceil(max)).saturating_sub(pieces);
+        let cost = 4 * left.abs_diff(target) + (rank.weight() + EXTRA_CHUNK_WEIGHT * extra) * ideal;
+        let key = (rank == Rank::Awkward, cost);
+        if best.is_none_or(|(k, _)| key < k) {
+            best = Some((key, g));
         }
     }
     best.map(|(_, g)| g)
 }
+
+/// Penalty for each chunk a cut adds, in quarters of an ideal chunk.
+const EXTRA_CHUNK_WEIGHT: usize = 1;
 
 // ---------------------------------------------------------------------------
 // Character classes
@@ -860,28 +923,33 @@ fn is_dash(c: char) -> bool {
 /// Quotes of every convention, since `“` closes a German quote and `»` a
 /// Danish one.
 fn is_quote(c: char) -> bool {
-    matches!(c, '"' | '\'' | '“' | '”' | '‘' | '’' | '„' | '‚' | '«' | '»' | '‹' | '›')
+    matches!(
+        c,
+        '"' | '\'' | '“' | '”' | '‘' | '’' | '„' | '‚' | '«' | '»' | '‹' | '›'
+    )
 }
 
 /// Closing quotes and brackets, plus Markdown emphasis (`**Done.**`).
+#[rustfmt::skip]
 fn is_closer(c: char) -> bool {
     is_quote(c)
         || matches!(
             c,
             ')' | ']' | '}' | '」' | '』' | '】' | '〕' | '〉' | '》' | '）' | '］' | '｝' | '〗'
-                | '〙' | '〛' | '｣' | '*' | '_'
+            | '〙' | '〛' | '｣' | '*' | '_'
         )
 }
 
 /// Opening quotes and brackets, Spanish `¿ ¡`, dialogue dashes and Markdown
 /// emphasis: skipped when looking at how the next sentence starts.
+#[rustfmt::skip]
 fn is_opener(c: char) -> bool {
     is_quote(c)
         || is_dash(c)
         || matches!(
             c,
             '(' | '[' | '{' | '¿' | '¡' | '「' | '『' | '【' | '〔' | '〈' | '《' | '（' | '［' | '｛'
-                | '〖' | '〘' | '〚' | '｢' | '*' | '_'
+            | '〖' | '〘' | '〚' | '｢' | '*' | '_'
         )
 }
 
@@ -893,11 +961,18 @@ fn is_nonbreaking_space(c: char) -> bool {
 /// Symbols such as `$ % & + =`, emoji and letters are speakable (the
 /// normalizer decides how).
 fn is_silent(c: char) -> bool {
+    if c.is_alphanumeric() {
+        // Includes letters inside punctuation blocks, such as `々` and `〇`.
+        return false;
+    }
     if c.is_ascii() {
         return c.is_ascii_whitespace()
             || c.is_ascii_control()
             || (c.is_ascii_punctuation()
-                && !matches!(c, '$' | '%' | '&' | '@' | '+' | '=' | '<' | '>' | '^' | '~' | '|'));
+                && !matches!(
+                    c,
+                    '$' | '%' | '&' | '@' | '+' | '=' | '<' | '>' | '^' | '~' | '|'
+                ));
     }
     c.is_whitespace()
         || c.is_control()
@@ -947,7 +1022,10 @@ mod tests {
     }
 
     fn clauses(text: &str) -> Vec<(&str, Option<char>)> {
-        split_clauses(text).iter().map(|(s, c)| (s.text(text), *c)).collect()
+        split_clauses(text)
+            .iter()
+            .map(|(s, c)| (s.text(text), *c))
+            .collect()
     }
 
     // --- basic terminal punctuation -------------------------------------
@@ -972,7 +1050,10 @@ mod tests {
 
     #[test]
     fn punctuation_runs_stay_together() {
-        assert_eq!(sents("What?! Really... Yes."), ["What?!", "Really...", "Yes."]);
+        assert_eq!(
+            sents("What?! Really... Yes."),
+            ["What?!", "Really...", "Yes."]
+        );
         assert_eq!(sents("Wait!!! Who?"), ["Wait!!!", "Who?"]);
     }
 
@@ -982,16 +1063,31 @@ mod tests {
             sents("He said \"Stop.\" Then he left."),
             ["He said \"Stop.\"", "Then he left."]
         );
-        assert_eq!(sents("(This is an aside.) Next one."), ["(This is an aside.)", "Next one."]);
+        assert_eq!(
+            sents("(This is an aside.) Next one."),
+            ["(This is an aside.)", "Next one."]
+        );
         assert_eq!(sents("«Bonjour !» Il part."), ["«Bonjour !»", "Il part."]);
-        assert_eq!(sents("Il dit « Bonjour ! » Puis rien."), ["Il dit « Bonjour ! »", "Puis rien."]);
-        assert_eq!(sents("It was **done.** Next."), ["It was **done.**", "Next."]);
+        assert_eq!(
+            sents("Il dit « Bonjour ! » Puis rien."),
+            ["Il dit « Bonjour ! »", "Puis rien."]
+        );
+        assert_eq!(
+            sents("It was **done.** Next."),
+            ["It was **done.**", "Next."]
+        );
     }
 
     #[test]
     fn next_sentence_may_start_with_quote_or_digit() {
-        assert_eq!(sents("He left. \"Bye,\" she said."), ["He left.", "\"Bye,\" she said."]);
-        assert_eq!(sents("It ended in 1990. 2000 was new."), ["It ended in 1990.", "2000 was new."]);
+        assert_eq!(
+            sents("He left. \"Bye,\" she said."),
+            ["He left.", "\"Bye,\" she said."]
+        );
+        assert_eq!(
+            sents("It ended in 1990. 2000 was new."),
+            ["It ended in 1990.", "2000 was new."]
+        );
     }
 
     #[test]
@@ -1009,13 +1105,35 @@ mod tests {
     fn titles_never_end_a_sentence() {
         assert_eq!(
             sents("Mr. Smith met Dr. Jones and Mrs. Brown at St. Mary's. They talked."),
-            ["Mr. Smith met Dr. Jones and Mrs. Brown at St. Mary's.", "They talked."]
+            [
+                "Mr. Smith met Dr. Jones and Mrs. Brown at St. Mary's.",
+                "They talked."
+            ]
         );
-        assert_eq!(sents("Prof. Green and Ms. White came."), ["Prof. Green and Ms. White came."]);
-        assert_eq!(sents("Martin Luther King Jr. Day is soon."), ["Martin Luther King Jr. Day is soon."]);
-        assert_eq!(sents("El Sr. García y la Sra. López."), ["El Sr. García y la Sra. López."]);
+        assert_eq!(sents("Dr. Who? Dr. No."), ["Dr. Who?", "Dr. No."]);
+        // Street and name suffixes end a sentence before a sentence opener.
+        assert_eq!(
+            sents("He lives on Main St. He likes it."),
+            ["He lives on Main St.", "He likes it."]
+        );
+        assert_eq!(sents("Visit St. Louis soon."), ["Visit St. Louis soon."]);
+        assert_eq!(
+            sents("Prof. Green and Ms. White came."),
+            ["Prof. Green and Ms. White came."]
+        );
+        assert_eq!(
+            sents("Martin Luther King Jr. Day is soon."),
+            ["Martin Luther King Jr. Day is soon."]
+        );
+        assert_eq!(
+            sents("El Sr. García y la Sra. López."),
+            ["El Sr. García y la Sra. López."]
+        );
         // Lowercase "rep." is the word, not the title.
-        assert_eq!(sents("One more rep. Then rest."), ["One more rep.", "Then rest."]);
+        assert_eq!(
+            sents("One more rep. Then rest."),
+            ["One more rep.", "Then rest."]
+        );
     }
 
     #[test]
@@ -1024,15 +1142,24 @@ mod tests {
             sents("Fruit, e.g. Apples, i.e. Red ones, vs. Pears. Done."),
             ["Fruit, e.g. Apples, i.e. Red ones, vs. Pears.", "Done."]
         );
-        assert_eq!(sents("Roe v. Wade was decided."), ["Roe v. Wade was decided."]);
+        assert_eq!(
+            sents("Roe v. Wade was decided."),
+            ["Roe v. Wade was decided."]
+        );
     }
 
     #[test]
     fn number_abbreviations() {
-        assert_eq!(sents("See Fig. 3 and No. 5 for details."), ["See Fig. 3 and No. 5 for details."]);
+        assert_eq!(
+            sents("See Fig. 3 and No. 5 for details."),
+            ["See Fig. 3 and No. 5 for details."]
+        );
         assert_eq!(sents("Read Vol. II now."), ["Read Vol. II now."]);
         assert_eq!(sents("No. I disagree."), ["No.", "I disagree."]);
-        assert_eq!(sents("\"No.\" She turned away."), ["\"No.\"", "She turned away."]);
+        assert_eq!(
+            sents("\"No.\" She turned away."),
+            ["\"No.\"", "She turned away."]
+        );
     }
 
     #[test]
@@ -1041,33 +1168,72 @@ mod tests {
             sents("We bought apples, pears, etc. The store closed."),
             ["We bought apples, pears, etc.", "The store closed."]
         );
-        assert_eq!(sents("Apples, pears, etc. and more."), ["Apples, pears, etc. and more."]);
-        assert_eq!(sents("We met at 9 a.m. The day was long."), ["We met at 9 a.m.", "The day was long."]);
-        assert_eq!(sents("We met at 9 a.m. on Monday."), ["We met at 9 a.m. on Monday."]);
-        assert_eq!(sents("He works at Acme Inc. She works at home."), ["He works at Acme Inc.", "She works at home."]);
-        assert_eq!(sents("Acme Inc. announced results."), ["Acme Inc. announced results."]);
+        assert_eq!(
+            sents("Apples, pears, etc. and more."),
+            ["Apples, pears, etc. and more."]
+        );
+        assert_eq!(
+            sents("We met at 9 a.m. The day was long."),
+            ["We met at 9 a.m.", "The day was long."]
+        );
+        assert_eq!(
+            sents("We met at 9 a.m. on Monday."),
+            ["We met at 9 a.m. on Monday."]
+        );
+        assert_eq!(
+            sents("He works at Acme Inc. She works at home."),
+            ["He works at Acme Inc.", "She works at home."]
+        );
+        assert_eq!(
+            sents("Acme Inc. announced results."),
+            ["Acme Inc. announced results."]
+        );
         assert_eq!(sents("Due Jan. 5 at noon."), ["Due Jan. 5 at noon."]);
-        assert_eq!(sents("She has a Ph.D. He does not."), ["She has a Ph.D.", "He does not."]);
+        assert_eq!(
+            sents("She has a Ph.D. He does not."),
+            ["She has a Ph.D.", "He does not."]
+        );
         assert_eq!(sents("Ends with etc."), ["Ends with etc."]);
     }
 
     #[test]
     fn initialisms_end_only_before_sentence_openers() {
-        assert_eq!(sents("He moved to the U.S. He liked it."), ["He moved to the U.S.", "He liked it."]);
-        assert_eq!(sents("The U.S. Army is large."), ["The U.S. Army is large."]);
-        assert_eq!(sents("Washington, D.C. The capital."), ["Washington, D.C.", "The capital."]);
-        assert_eq!(sents("The U.K. Parliament sat."), ["The U.K. Parliament sat."]);
+        assert_eq!(
+            sents("He moved to the U.S. He liked it."),
+            ["He moved to the U.S.", "He liked it."]
+        );
+        assert_eq!(
+            sents("The U.S. Army is large."),
+            ["The U.S. Army is large."]
+        );
+        assert_eq!(
+            sents("Washington, D.C. The capital."),
+            ["Washington, D.C.", "The capital."]
+        );
+        assert_eq!(
+            sents("The U.K. Parliament sat."),
+            ["The U.K. Parliament sat."]
+        );
     }
 
     #[test]
     fn single_initials() {
         assert_eq!(
             sents("J. R. R. Tolkien wrote books. John F. Kennedy was president."),
-            ["J. R. R. Tolkien wrote books.", "John F. Kennedy was president."]
+            [
+                "J. R. R. Tolkien wrote books.",
+                "John F. Kennedy was president."
+            ]
         );
         assert_eq!(sents("A. A. Milne wrote it."), ["A. A. Milne wrote it."]);
-        assert_eq!(sents("He met Malcolm X. He spoke."), ["He met Malcolm X.", "He spoke."]);
-        assert_eq!(sents("Take vitamin C. It helps."), ["Take vitamin C.", "It helps."]);
+        assert_eq!(
+            sents("He met Malcolm X. He spoke."),
+            ["He met Malcolm X.", "He spoke."]
+        );
+        assert_eq!(
+            sents("Take vitamin C. It helps."),
+            ["Take vitamin C.", "It helps."]
+        );
     }
 
     // --- things that look like periods ----------------------------------
@@ -1078,15 +1244,30 @@ mod tests {
             sents("Pi is 3.14 and e is 2.718. Version v1.2.3 is out."),
             ["Pi is 3.14 and e is 2.718.", "Version v1.2.3 is out."]
         );
-        assert_eq!(sents("It costs $1,234.56 today."), ["It costs $1,234.56 today."]);
-        assert_eq!(sents("Costs rose 4.5. Then fell."), ["Costs rose 4.5.", "Then fell."]);
+        assert_eq!(
+            sents("It costs $1,234.56 today."),
+            ["It costs $1,234.56 today."]
+        );
+        assert_eq!(
+            sents("Costs rose 4.5. Then fell."),
+            ["Costs rose 4.5.", "Then fell."]
+        );
     }
 
     #[test]
     fn ellipsis() {
-        assert_eq!(sents("I was thinking... maybe not."), ["I was thinking... maybe not."]);
-        assert_eq!(sents("I was thinking… maybe not."), ["I was thinking… maybe not."]);
-        assert_eq!(sents("I was thinking... Maybe not."), ["I was thinking...", "Maybe not."]);
+        assert_eq!(
+            sents("I was thinking... maybe not."),
+            ["I was thinking... maybe not."]
+        );
+        assert_eq!(
+            sents("I was thinking… maybe not."),
+            ["I was thinking… maybe not."]
+        );
+        assert_eq!(
+            sents("I was thinking... Maybe not."),
+            ["I was thinking...", "Maybe not."]
+        );
         assert_eq!(sents("Wait . . . What?"), ["Wait . . .", "What?"]);
         assert_eq!(sents("Wait . . . what?"), ["Wait . . . what?"]);
     }
@@ -1097,8 +1278,14 @@ mod tests {
             sents("Visit example.com/a.b or mail john.doe@mail.com for info."),
             ["Visit example.com/a.b or mail john.doe@mail.com for info."]
         );
-        assert_eq!(sents("See https://x.org/v1.2/?q=a.b. Then go."), ["See https://x.org/v1.2/?q=a.b.", "Then go."]);
-        assert_eq!(sents("Go to example.com. Then log in."), ["Go to example.com.", "Then log in."]);
+        assert_eq!(
+            sents("See https://x.org/v1.2/?q=a.b. Then go."),
+            ["See https://x.org/v1.2/?q=a.b.", "Then go."]
+        );
+        assert_eq!(
+            sents("Go to example.com. Then log in."),
+            ["Go to example.com.", "Then log in."]
+        );
         assert_eq!(sents("Hello.World is a name."), ["Hello.World is a name."]);
     }
 
@@ -1112,12 +1299,18 @@ mod tests {
         );
         assert_eq!(sents("1. Only item"), ["1. Only item"]);
         // Not at the start of a line: an ordinary number ending a sentence.
-        assert_eq!(sents("I counted to 5. Then stopped."), ["I counted to 5.", "Then stopped."]);
+        assert_eq!(
+            sents("I counted to 5. Then stopped."),
+            ["I counted to 5.", "Then stopped."]
+        );
     }
 
     #[test]
     fn bullets() {
-        assert_eq!(sents("Items:\n- apples\n- pears\n• plums"), ["Items:", "apples", "pears", "plums"]);
+        assert_eq!(
+            sents("Items:\n- apples\n- pears\n• plums"),
+            ["Items:", "apples", "pears", "plums"]
+        );
         let text = "List\n* one";
         let segs = split_sentences(text);
         assert_eq!(segs[1].start, text.find("one").unwrap());
@@ -1130,7 +1323,10 @@ mod tests {
         let text = "Title\n\nBody text here\r\n\r\nMore";
         assert_eq!(sents(text), ["Title", "Body text here", "More"]);
         let kinds: Vec<_> = split_sentences(text).iter().map(|s| s.kind).collect();
-        assert_eq!(kinds, [Boundary::Sentence, Boundary::Sentence, Boundary::End]);
+        assert_eq!(
+            kinds,
+            [Boundary::Sentence, Boundary::Sentence, Boundary::End]
+        );
         assert_eq!(sents("a\n  \nb"), ["a", "b"]);
         // A single line break is just a space (hard-wrapped prose).
         assert_eq!(sents("line one\nline two"), ["line one\nline two"]);
@@ -1139,7 +1335,10 @@ mod tests {
 
     #[test]
     fn markdown_headings() {
-        assert_eq!(sents("# Title\nSome text.\n## Sub\nMore"), ["Title", "Some text.", "Sub", "More"]);
+        assert_eq!(
+            sents("# Title\nSome text.\n## Sub\nMore"),
+            ["Title", "Some text.", "Sub", "More"]
+        );
         assert_eq!(sents("Issue #5 is open."), ["Issue #5 is open."]);
     }
 
@@ -1163,7 +1362,10 @@ mod tests {
 
     #[test]
     fn cjk_without_spaces() {
-        assert_eq!(sents("你好。我很好！你呢？"), ["你好。", "我很好！", "你呢？"]);
+        assert_eq!(
+            sents("你好。我很好！你呢？"),
+            ["你好。", "我很好！", "你呢？"]
+        );
         assert_eq!(sents("「はい。」そうです。"), ["「はい。」", "そうです。"]);
         assert_eq!(sents("他说：你好。。。好吧"), ["他说：你好。。。", "好吧"]);
     }
@@ -1172,7 +1374,10 @@ mod tests {
     fn multibyte_ranges() {
         let text = "Café au lait. Ça va? 😀 Sí, señor. 日本語です。";
         let segs = split_sentences(text);
-        assert_eq!(sents(text), ["Café au lait.", "Ça va?", "😀 Sí, señor.", "日本語です。"]);
+        assert_eq!(
+            sents(text),
+            ["Café au lait.", "Ça va?", "😀 Sí, señor.", "日本語です。"]
+        );
         for s in &segs {
             assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
         }
@@ -1195,7 +1400,14 @@ mod tests {
     fn trims_whitespace() {
         let text = "  Hello.  \n ";
         let segs = split_sentences(text);
-        assert_eq!(segs, [Segment { start: 2, end: 8, kind: Boundary::Sentence }]);
+        assert_eq!(
+            segs,
+            [Segment {
+                start: 2,
+                end: 8,
+                kind: Boundary::Sentence
+            }]
+        );
     }
 
     // --- clauses --------------------------------------------------------
@@ -1220,17 +1432,42 @@ mod tests {
 
     #[test]
     fn clauses_keep_numbers_times_urls_and_ranges() {
-        assert_eq!(clauses("It costs 1,234 at 3:30 on http://x.y"), [("It costs 1,234 at 3:30 on http://x.y", None)]);
-        assert_eq!(clauses("From 1990–2000 it grew."), [("From 1990–2000 it grew.", Some('.'))]);
-        assert_eq!(clauses("A well-known fact."), [("A well-known fact.", Some('.'))]);
+        assert_eq!(
+            clauses("It costs 1,234 at 3:30 on http://x.y"),
+            [("It costs 1,234 at 3:30 on http://x.y", None)]
+        );
+        assert_eq!(
+            clauses("From 1990–2000 it grew."),
+            [("From 1990–2000 it grew.", Some('.'))]
+        );
+        assert_eq!(
+            clauses("A well-known fact."),
+            [("A well-known fact.", Some('.'))]
+        );
     }
 
     #[test]
     fn clauses_unspaced_dashes_and_cjk() {
-        assert_eq!(clauses("He came—finally—home."), [("He came—", Some('—')), ("finally—", Some('—')), ("home.", Some('.'))]);
-        assert_eq!(clauses("我很好，你呢？"), [("我很好，", Some(',')), ("你呢？", Some('?'))]);
-        assert_eq!(clauses("\"Wow!\" she said."), [("\"Wow!\"", Some('!')), ("she said.", Some('.'))]);
-        assert_eq!(clauses("—Hola, dijo."), [("—Hola,", Some(',')), ("dijo.", Some('.'))]);
+        assert_eq!(
+            clauses("He came—finally—home."),
+            [
+                ("He came—", Some('—')),
+                ("finally—", Some('—')),
+                ("home.", Some('.'))
+            ]
+        );
+        assert_eq!(
+            clauses("我很好，你呢？"),
+            [("我很好，", Some(',')), ("你呢？", Some('?'))]
+        );
+        assert_eq!(
+            clauses("\"Wow!\" she said."),
+            [("\"Wow!\"", Some('!')), ("she said.", Some('.'))]
+        );
+        assert_eq!(
+            clauses("—Hola, dijo."),
+            [("—Hola,", Some(',')), ("dijo.", Some('.'))]
+        );
         assert_eq!(clauses("Yes -- no"), [("Yes --", Some('—')), ("no", None)]);
         assert_eq!(clauses("Mr. Smith came."), [("Mr. Smith came.", Some('.'))]);
         assert_eq!(clauses("Really?!"), [("Really?!", Some('?'))]);
@@ -1243,7 +1480,10 @@ mod tests {
         let sentence = s.text(text);
         let cl = split_clauses(sentence);
         assert_eq!(cl[1].0.text(sentence), "there.");
-        assert_eq!(&text[s.start + cl[1].0.start..s.start + cl[1].0.end], "there.");
+        assert_eq!(
+            &text[s.start + cl[1].0.start..s.start + cl[1].0.end],
+            "there."
+        );
     }
 
     // --- chunking -------------------------------------------------------
@@ -1258,16 +1498,45 @@ mod tests {
     fn chunk_prefers_clause_punctuation() {
         let text = "The quick brown fox jumps high, and the lazy dog sleeps on the warm mat.";
         let got = chunks(text, 50);
-        assert_eq!(got, ["The quick brown fox jumps high,", "and the lazy dog sleeps on the warm mat."]);
+        assert_eq!(
+            got,
+            [
+                "The quick brown fox jumps high,",
+                "and the lazy dog sleeps on the warm mat."
+            ]
+        );
         let kinds: Vec<_> = chunk(text, 50).iter().map(|s| s.kind).collect();
         assert_eq!(kinds, [Boundary::Clause, Boundary::Sentence]);
+    }
+
+    #[test]
+    fn chunk_uses_every_clause_when_pieces_are_small() {
+        let text = "It was the best of times, it was the worst of times, it was the age of \
+                    wisdom, it was the age of foolishness, it was the epoch of belief.";
+        let got = chunks(text, 40);
+        assert_eq!(
+            got,
+            [
+                "It was the best of times,",
+                "it was the worst of times,",
+                "it was the age of wisdom,",
+                "it was the age of foolishness,",
+                "it was the epoch of belief."
+            ]
+        );
     }
 
     #[test]
     fn chunk_prefers_conjunctions_over_bare_spaces() {
         let text = "we walked down the long road home because the buses were not running tonight";
         let got = chunks(text, 60);
-        assert_eq!(got, ["we walked down the long road home", "because the buses were not running tonight"]);
+        assert_eq!(
+            got,
+            [
+                "we walked down the long road home",
+                "because the buses were not running tonight"
+            ]
+        );
         assert_eq!(chunk(text, 60)[0].kind, Boundary::Phrase);
         assert_eq!(chunk(text, 60)[1].kind, Boundary::End);
     }
@@ -1311,11 +1580,11 @@ mod tests {
     /// Characters that exercise the rules, mixed with arbitrary ones.
     fn text_strategy() -> impl Strategy<Value = String> {
         let interesting = prop::sample::select(vec![
-            "a", "Z", "I", "é", "Ç", "😀", "中", "日", "1", "9", " ", " ", " ", "\n", "\n\n", "\r\n",
-            "\u{a0}", "\t", ".", ".", "!", "?", "…", "...", ",", ";", ":", "—", "–", "-", "\"", "'",
-            "(", ")", "«", "»", "¿", "¡", "。", "，", "！", "「", "」", "#", "*", "•", "Mr.", "etc.",
-            "U.S.", "J.", "3.14", "e.g.", "1.", "a)", "No.", "and ", "because ", "x@y.com",
-            "\u{200b}", "\u{301}", "A", "b",
+            "a", "Z", "I", "é", "Ç", "😀", "中", "日", "1", "9", " ", " ", " ", "\n", "\n\n",
+            "\r\n", "\u{a0}", "\t", ".", ".", "!", "?", "…", "...", ",", ";", ":", "—", "–", "-",
+            "\"", "'", "(", ")", "«", "»", "¿", "¡", "。", "，", "！", "「", "」", "#", "*", "•",
+            "Mr.", "etc.", "U.S.", "J.", "3.14", "e.g.", "1.", "a)", "No.", "and ", "because ",
+            "x@y.com", "\u{200b}", "\u{301}", "A", "b",
         ]);
         let piece = prop_oneof![
             3 => interesting.prop_map(str::to_owned),
@@ -1342,8 +1611,14 @@ mod tests {
             // Never between two letters/digits.
             let before = text[..s.start].chars().next_back();
             let after = text[s.end..].chars().next();
-            assert!(!(before.is_some_and(is_word_char) && t.starts_with(is_word_char)), "{t:?}");
-            assert!(!(after.is_some_and(is_word_char) && t.ends_with(is_word_char)), "{t:?}");
+            assert!(
+                !(before.is_some_and(is_word_char) && t.starts_with(is_word_char)),
+                "{t:?}"
+            );
+            assert!(
+                !(after.is_some_and(is_word_char) && t.ends_with(is_word_char)),
+                "{t:?}"
+            );
             prev_end = s.end;
         }
         // Nothing speakable is lost.
