@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use hark_engine::piper::{phoneme_ids, phonemize_sentence, PiperSession, Scales};
-use hark_engine::runtime::{self, Threading};
+use hark_engine::runtime;
 use hark_engine::{Engine, EngineConfig, SynthesisRequest, VoiceSource};
 use serde_json::{json, Value};
 
@@ -36,11 +36,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut lone = serde_json::Map::new();
     for threads in [1, cores] {
         let mut cfg = EngineConfig::new(home.clone());
-        cfg.threading = Threading::PerSession(threads);
-        cfg.sessions_per_voice = cores;
+        // A lone request on a `threads`-thread session.
+        cfg.wide_threads = threads;
+        cfg.narrow_sessions = 0;
         cfg.espeak_voices = false;
         let engine = Engine::new(cfg)?;
-        engine.warm("joe", 1)?;
+        engine.warm("joe", 0)?;
         let mut per_text = serde_json::Map::new();
         for (name, text) in &texts {
             let text = text.as_str().ok_or("texts must be strings")?;
@@ -105,7 +106,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The machine's ceiling: `cores` raw 1-thread sessions, back to back, no engine around them.
     let entry = engine.catalog().resolve("joe", None)?;
     let VoiceSource::Piper(files) = &entry.source else { return Err("joe is not a piper voice".into()) };
-    let env = runtime::environment(None, &home, Threading::PerSession(1))?;
+    let env = runtime::environment(None, &home)?;
     let sentences: Vec<Vec<i64>> = hark_engine::engine::plan_chunks(&paragraph)
         .into_iter()
         .map(|(r, _)| phonemize_sentence(&files.espeak_voice(), &paragraph[r]).map(|p| phoneme_ids(&files.config, &p)))
@@ -116,7 +117,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         noise_w: files.config.inference.noise_w,
     };
     let mut sessions: Vec<PiperSession> = (0..cores)
-        .map(|_| PiperSession::load(&env, &files.onnx, Some(1)))
+        .map(|_| PiperSession::load(&env, &files.onnx, 1, false))
         .collect::<Result<_, _>>()?;
     for s in sessions.iter_mut() {
         s.infer(&sentences[0], scales, None)?;

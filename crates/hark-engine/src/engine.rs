@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use crate::catalog::{CatalogEntry, VoiceCatalog, VoiceSource};
 use crate::piper::{self, PiperSession, PiperVoiceFiles, Scales};
 use crate::pool::Pool;
-use crate::runtime::{self, Threading};
+use crate::runtime;
 use crate::voice::{EngineKind, VoiceInfo};
 use crate::EngineError;
 
@@ -34,26 +34,32 @@ pub struct EngineConfig {
     pub voice_dirs: Vec<PathBuf>,
     /// Explicit onnxruntime library (else `ORT_DYLIB_PATH`, else `home/lib`).
     pub ort_library: Option<PathBuf>,
-    /// Sessions per neural voice at most: how many chunks run at once.
-    pub sessions_per_voice: usize,
-    pub threading: Threading,
+    /// Threads of each voice's "wide" session, the one a lone request runs
+    /// on (0: no wide session).
+    pub wide_threads: usize,
+    /// One-thread sessions per voice for parallel requests (0: none; then
+    /// parallel requests queue for the wide session).
+    pub narrow_sessions: usize,
     /// Whether to list espeak-ng's own voices.
     pub espeak_voices: bool,
 }
 
 impl EngineConfig {
-    /// Defaults sized from the machine: one session per core, and each
-    /// session's inference spread over all cores, with idle threads
-    /// sleeping instead of spinning. A lone request gets every core; parallel
-    /// requests each get a session and the OS shares the cores between them.
+    /// Defaults sized from the machine: a wide session with one thread per
+    /// core, and one narrow (1-thread) session per core. Measured on 2 cores
+    /// (bench/engine.sh): a lone request is fastest on all cores with
+    /// spinning threads (RTF 0.026 vs 0.046 on one), but two such sessions
+    /// side by side fight over the cores (73% of the machine's ceiling),
+    /// while 1-thread sessions in parallel reach it. So each chunk goes to
+    /// the wide session when nothing else runs, else to a narrow one.
     pub fn new(home: PathBuf) -> Self {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         EngineConfig {
             voice_dirs: vec![home.join("voices")],
             home,
             ort_library: None,
-            sessions_per_voice: cores,
-            threading: Threading::PerSession(cores),
+            wide_threads: cores,
+            narrow_sessions: if cores > 1 { cores } else { 0 },
             espeak_voices: true,
         }
     }
@@ -147,10 +153,110 @@ impl Iterator for ChunkStream {
     }
 }
 
-/// A loaded Piper voice: its files and its session pool.
+/// A loaded Piper voice: its files and its sessions.
 struct PiperRuntime {
     files: Arc<PiperVoiceFiles>,
-    pool: Pool<PiperSession>,
+    sessions: VoiceSessions,
+}
+
+/// A voice's sessions: one wide (all cores, spinning) for a lone
+/// inference, and a pool of narrow (1-thread) ones for parallel inferences.
+/// Chosen per chunk, so a request moves between them as load comes and goes.
+struct VoiceSessions {
+    wide: Option<Mutex<Option<PiperSession>>>,
+    narrow: Option<Pool<PiperSession>>,
+    /// Inferences running now, on either kind.
+    active: std::sync::atomic::AtomicUsize,
+    make_wide: Box<dyn Fn() -> Result<PiperSession, EngineError> + Send + Sync>,
+}
+
+/// A session on loan for one inference.
+enum SessionLease<'a> {
+    Wide(std::sync::MutexGuard<'a, Option<PiperSession>>),
+    Narrow(crate::pool::Lease<'a, PiperSession>),
+}
+
+/// Counts an inference as active for as long as it lives.
+struct ActiveGuard<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl Drop for ActiveGuard<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl VoiceSessions {
+    fn new(env: ort::environment::Environment, onnx: PathBuf, wide_threads: usize, narrow: usize) -> Self {
+        let (e1, o1) = (env.clone(), onnx.clone());
+        VoiceSessions {
+            wide: (wide_threads > 0).then(|| Mutex::new(None)),
+            narrow: (narrow > 0).then(|| Pool::new(narrow, move || PiperSession::load(&e1, &o1, 1, false))),
+            active: std::sync::atomic::AtomicUsize::new(0),
+            make_wide: Box::new(move || PiperSession::load(&env, &onnx, wide_threads, true)),
+        }
+    }
+
+    /// Runs one inference on the best session for the current load.
+    fn infer(&self, ids: &[i64], scales: Scales, speaker: Option<i64>) -> Result<Vec<f32>, EngineError> {
+        use std::sync::atomic::Ordering;
+        let others = self.active.fetch_add(1, Ordering::SeqCst);
+        let _active = ActiveGuard(&self.active);
+        let mut lease = self.lease(others == 0)?;
+        let session = match &mut lease {
+            SessionLease::Wide(g) => match g.as_mut() {
+                Some(s) => s,
+                None => return Err(EngineError::Inference("wide session missing".into())),
+            },
+            SessionLease::Narrow(l) => &mut **l,
+        };
+        session.infer(ids, scales, speaker)
+    }
+
+    fn lease(&self, alone: bool) -> Result<SessionLease<'_>, EngineError> {
+        let try_wide = alone || self.narrow.is_none();
+        if let (true, Some(wide)) = (try_wide, &self.wide) {
+            let guard = if self.narrow.is_none() {
+                Some(wide.lock().unwrap_or_else(|p| p.into_inner()))
+            } else {
+                match wide.try_lock() {
+                    Ok(g) => Some(g),
+                    Err(std::sync::TryLockError::Poisoned(p)) => Some(p.into_inner()),
+                    Err(std::sync::TryLockError::WouldBlock) => None,
+                }
+            };
+            if let Some(mut g) = guard {
+                if g.is_none() {
+                    *g = Some((self.make_wide)()?);
+                }
+                return Ok(SessionLease::Wide(g));
+            }
+        }
+        match &self.narrow {
+            Some(pool) => Ok(SessionLease::Narrow(pool.get()?)),
+            None => Err(EngineError::Inference("no sessions configured".into())),
+        }
+    }
+
+    /// Loads the sessions ahead of use and runs one inference on each
+    /// (the first run of a fresh session pays for memory planning).
+    fn warm(&self, narrow: usize, ids: &[i64], scales: Scales) -> Result<(), EngineError> {
+        if let Some(wide) = &self.wide {
+            let mut g = wide.lock().unwrap_or_else(|p| p.into_inner());
+            if g.is_none() {
+                *g = Some((self.make_wide)()?);
+            }
+            if let Some(s) = g.as_mut() {
+                s.infer(ids, scales, None)?;
+            }
+        }
+        if let Some(pool) = &self.narrow {
+            let mut leases: Vec<_> = (0..narrow.min(pool.max())).map(|_| pool.get()).collect::<Result<_, _>>()?;
+            for l in leases.iter_mut() {
+                l.infer(ids, scales, None)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 pub struct Engine {
@@ -186,36 +292,28 @@ impl Engine {
         if let Some(rt) = map.get(&files.id) {
             return Ok(rt.clone());
         }
-        let env = runtime::environment(
-            self.config.ort_library.as_deref(),
-            &self.config.home,
-            self.config.threading,
-        )?;
-        let threads = match self.config.threading {
-            Threading::PerSession(n) => Some(n),
-            Threading::Shared(_) => None,
-        };
-        let onnx = files.onnx.clone();
+        let env = runtime::environment(self.config.ort_library.as_deref(), &self.config.home)?;
         let rt = Arc::new(PiperRuntime {
             files: files.clone(),
-            pool: Pool::new(self.config.sessions_per_voice, move || {
-                PiperSession::load(&env, &onnx, threads)
-            }),
+            sessions: VoiceSessions::new(
+                env,
+                files.onnx.clone(),
+                self.config.wide_threads,
+                self.config.narrow_sessions,
+            ),
         });
         map.insert(files.id, rt.clone());
         Ok(rt)
     }
 
-    /// Loads sessions for a voice ahead of use (server start, benchmarks).
-    pub fn warm(&self, voice: &str, sessions: usize) -> Result<(), EngineError> {
+    /// Loads a voice's wide session and `narrow` narrow ones ahead of use
+    /// (server start, benchmarks), so first requests do not pay ~0.4 s each.
+    pub fn warm(&self, voice: &str, narrow: usize) -> Result<(), EngineError> {
         let entry = self.catalog.resolve(voice, None)?;
         if let VoiceSource::Piper(files) = &entry.source {
             let rt = self.piper_runtime(files)?;
-            rt.pool.warm(sessions)?;
-            // The first inference of a fresh session pays for memory planning.
-            let mut s = rt.pool.get()?;
-            let ids = piper::phoneme_ids(&files.config, "həlˈoʊ.");
-            s.infer(&ids, default_scales(&files.config), None)?;
+            let ids = piper::phoneme_ids(&files.config, "həlˈoʊ wˈɜːld.");
+            rt.sessions.warm(narrow, &ids, default_scales(&files.config))?;
         }
         Ok(())
     }
@@ -289,8 +387,7 @@ impl Engine {
                         return Ok(Vec::new());
                     }
                     let ids = piper::phoneme_ids(&rt.files.config, &phonemes);
-                    let mut session = rt.pool.get()?;
-                    session.infer(&ids, scales, speaker)
+                    rt.sessions.infer(&ids, scales, speaker)
                 })
             }
             VoiceSource::Espeak(name) => {

@@ -7,17 +7,7 @@ use std::sync::OnceLock;
 
 use crate::EngineError;
 
-/// How onnxruntime spreads work over the cores.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Threading {
-    /// Each session owns `n` intra-op threads.
-    PerSession(usize),
-    /// All sessions share one process-wide pool of `n` threads.
-    Shared(usize),
-}
-
-static ENV: OnceLock<Result<(ort::environment::Environment, PathBuf, Threading), String>> =
-    OnceLock::new();
+static ENV: OnceLock<Result<(ort::environment::Environment, PathBuf), String>> = OnceLock::new();
 
 /// Candidate library paths, most explicit first.
 fn candidates(explicit: Option<&Path>, home: &Path) -> Vec<PathBuf> {
@@ -49,7 +39,6 @@ fn candidates(explicit: Option<&Path>, home: &Path) -> Vec<PathBuf> {
 pub fn environment(
     explicit: Option<&Path>,
     home: &Path,
-    threading: Threading,
 ) -> Result<ort::environment::Environment, EngineError> {
     let result = ENV.get_or_init(|| {
         let tried = candidates(explicit, home);
@@ -63,26 +52,16 @@ pub fn environment(
                     .join(", ")
             )
         })?;
-        let builder = ort::init_from(&path)
+        // Sessions own their threads (see engine::VoiceSessions), so no global pool.
+        let env = ort::init_from(&path)
             .map_err(|e| format!("cannot load {}: {e}", path.display()))?
-            .with_name("hark");
-        let builder = match threading {
-            Threading::PerSession(_) => builder,
-            Threading::Shared(n) => {
-                let opts = ort::environment::GlobalThreadPoolOptions::default()
-                    .with_intra_threads(n)
-                    .and_then(|o| o.with_spin_control(false))
-                    .map_err(|e| format!("thread pool options: {e}"))?;
-                builder.with_global_thread_pool(opts)
-            }
-        };
-        let env = builder
+            .with_name("hark")
             .build()
             .map_err(|e| format!("cannot start onnxruntime from {}: {e}", path.display()))?;
-        Ok((env, path, threading))
+        Ok((env, path))
     });
     match result {
-        Ok((env, _, _)) => Ok(env.clone()),
+        Ok((env, _)) => Ok(env.clone()),
         Err(e) => Err(EngineError::Runtime(e.clone())),
     }
 }
@@ -91,10 +70,5 @@ pub fn environment(
 pub fn loaded_library() -> Option<PathBuf> {
     ENV.get()
         .and_then(|r| r.as_ref().ok())
-        .map(|(_, p, _)| p.clone())
-}
-
-/// The threading the environment was started with.
-pub fn threading() -> Option<Threading> {
-    ENV.get().and_then(|r| r.as_ref().ok()).map(|(_, _, t)| *t)
+        .map(|(_, p)| p.clone())
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use hark_engine::piper::{phoneme_ids, phonemize_sentence, PiperSession, PiperVoiceFiles, Scales};
-use hark_engine::runtime::{self, Threading};
+use hark_engine::runtime;
 
 fn home() -> PathBuf {
     std::env::var_os("HARK_HOME")
@@ -50,8 +50,8 @@ fn same_ids_give_the_same_samples() {
     let (py, script) = peer();
     let model = home().join("voices/en_US-joe-medium.onnx");
     let files = PiperVoiceFiles::open(&model).unwrap();
-    let env = runtime::environment(None, &home(), Threading::PerSession(2)).unwrap();
-    let mut session = PiperSession::load(&env, &model, Some(2)).unwrap();
+    let env = runtime::environment(None, &home()).unwrap();
+    let mut session = PiperSession::load(&env, &model, 2, false).unwrap();
     let dir = tempfile::tempdir().unwrap();
     for (i, s) in SENTENCES.iter().enumerate() {
         let ids = phoneme_ids(&files.config, &phonemize_sentence(&files.espeak_voice(), s).unwrap());

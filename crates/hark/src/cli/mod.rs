@@ -20,10 +20,10 @@ pub struct Cli {
     /// More log output on stderr (or set HARK_LOG=debug).
     #[arg(short, long, global = true)]
     pub verbose: bool,
-    /// Sessions per neural voice (parallel chunks). Default: one per core.
+    /// One-thread sessions per neural voice, for parallel requests. Default: one per core.
     #[arg(long, global = true, env = "HARK_SESSIONS")]
     pub sessions: Option<usize>,
-    /// onnxruntime threads per session. Default: all cores.
+    /// Threads of the session a lone request runs on (0: none). Default: all cores.
     #[arg(long, global = true, env = "HARK_THREADS")]
     pub threads: Option<usize>,
     #[command(subcommand)]
@@ -50,13 +50,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let home = home::resolve(cli.home.clone());
     let mut config = EngineConfig::new(home);
     if let Some(s) = cli.sessions {
-        anyhow::ensure!(s >= 1, "--sessions must be at least 1");
-        config.sessions_per_voice = s;
+        config.narrow_sessions = s;
     }
     if let Some(t) = cli.threads {
-        anyhow::ensure!(t >= 1, "--threads must be at least 1");
-        config.threading = hark_engine::runtime::Threading::PerSession(t);
+        config.wide_threads = t;
     }
+    anyhow::ensure!(
+        config.narrow_sessions + config.wide_threads > 0,
+        "--threads 0 needs --sessions of at least 1"
+    );
     match cli.command {
         Command::Generate(args) => generate::run(config, args),
         Command::Models { command } => models::run(&engine(config)?, command),

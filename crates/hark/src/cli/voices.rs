@@ -106,8 +106,8 @@ fn truncate(s: &str, n: usize) -> String {
 /// files into the voices directory, where every later start finds them.
 fn import(config: EngineConfig, model: &std::path::Path) -> anyhow::Result<()> {
     let files = PiperVoiceFiles::open(model)?;
-    let env = hark_engine::runtime::environment(config.ort_library.as_deref(), &config.home, config.threading)?;
-    PiperSession::load(&env, model, Some(1))?;
+    let env = hark_engine::runtime::environment(config.ort_library.as_deref(), &config.home)?;
+    PiperSession::load(&env, model, 1, false)?;
     let dir = config.voice_dirs.first().cloned().unwrap_or_else(|| config.home.join("voices"));
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let name = model.file_name().context("the model path has no file name")?;
