@@ -3,6 +3,7 @@
 mod generate;
 mod home;
 mod models;
+mod serve;
 mod voices;
 
 use std::path::PathBuf;
@@ -39,6 +40,8 @@ pub enum Command {
         #[command(subcommand)]
         command: models::ModelsCommand,
     },
+    /// Serve the HTTP API (all three dialects).
+    Serve(serve::ServeArgs),
     /// List, describe and import voices.
     Voices {
         #[command(subcommand)]
@@ -63,6 +66,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Generate(args) => generate::run(config, args),
         Command::Models { command } => models::run(&engine(config)?, command),
         Command::Voices { command } => voices::run(config, command),
+        Command::Serve(args) => serve::run(config, args),
     }
 }
 

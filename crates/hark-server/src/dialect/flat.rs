@@ -1,0 +1,83 @@
+//! Dialect 2: a flat body (`text`, `voice_id`, `sample_rate`, `output_format`
+//! as a word) on `/waves/v1/{model}/...`.
+
+use axum::extract::{Path, State};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use futures::stream;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{check_speed, no_dictionaries, output_format};
+use crate::error::ApiError;
+use crate::extract::ApiJson;
+use crate::speech::{whole_response, EncodedStream, SpeechRequest};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize)]
+pub struct Body {
+    text: String,
+    #[serde(default)]
+    voice_id: Option<String>,
+    #[serde(default)]
+    sample_rate: Option<u32>,
+    #[serde(default)]
+    speed: Option<f32>,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    output_format: Option<String>,
+    #[serde(default)]
+    pronunciation_dicts: Option<Vec<String>>,
+}
+
+fn translate(model: String, b: Body) -> Result<SpeechRequest, ApiError> {
+    no_dictionaries(b.pronunciation_dicts.as_ref().is_some_and(|d| !d.is_empty()), "pronunciation_dicts")?;
+    let rate = b.sample_rate.unwrap_or(44100);
+    let format = match b.output_format.as_deref().unwrap_or("pcm") {
+        "pcm" => output_format("raw", Some("pcm_s16le"), rate, "output_format")?,
+        "wav" => output_format("wav", Some("pcm_s16le"), rate, "output_format")?,
+        "mulaw" => output_format("mulaw", None, rate, "output_format")?,
+        "alaw" => output_format("alaw", None, rate, "output_format")?,
+        other => output_format(other, None, rate, "output_format")?,
+    };
+    let mut s = hark_engine::SynthesisRequest::new(b.text);
+    s.model = Some(model);
+    s.voice = b.voice_id;
+    s.speed = check_speed(b.speed.unwrap_or(1.0), 0.5, 2.0, "speed")?;
+    s.language = b.language;
+    Ok(SpeechRequest { synthesis: s, format, dialect: "flat" })
+}
+
+/// `POST /waves/v1/{model}/get_speech`
+pub async fn get_speech(State(state): State<AppState>, Path(model): Path<String>, ApiJson(body): ApiJson<Body>) -> Result<Response, ApiError> {
+    let stream = EncodedStream::start(&state, translate(model, body)?).await?;
+    whole_response(stream).await
+}
+
+/// `POST /waves/v1/{model}/stream`: one SSE event per audio chunk, then `complete`.
+pub async fn stream(State(state): State<AppState>, Path(model): Path<String>, ApiJson(body): ApiJson<Body>) -> Result<Response, ApiError> {
+    let s = EncodedStream::start(&state, translate(model, body)?).await?;
+    let events = stream::unfold((s, 0usize, false), |(mut s, i, done)| async move {
+        if done {
+            return None;
+        }
+        let b64 = base64::engine::general_purpose::STANDARD;
+        match s.next_bytes().await {
+            Some(Ok(bytes)) => {
+                let ev = Event::default().event("chunk").data(json!({"audio": b64.encode(&bytes), "index": i}).to_string());
+                Some((Ok::<_, std::convert::Infallible>(ev), (s, i + 1, false)))
+            }
+            Some(Err(e)) => {
+                let ev = Event::default().event("error").data(json!({"error": {"code": e.code.as_str(), "message": e.message}}).to_string());
+                Some((Ok(ev), (s, i, true)))
+            }
+            None => {
+                let ev = Event::default().event("complete").data(json!({"done": true, "chunks": i, "audio_seconds": s.audio_seconds()}).to_string());
+                Some((Ok(ev), (s, i, true)))
+            }
+        }
+    });
+    Ok(Sse::new(events).keep_alive(KeepAlive::default()).into_response())
+}

@@ -1,0 +1,143 @@
+//! Dialect 3: OpenAI-compatible `/v1/audio/speech`, so the official SDKs
+//! work by changing the base URL and key.
+
+use axum::extract::{Path, State};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use base64::Engine as _;
+use futures::stream;
+use hark_engine::{EngineKind, ErrorCode};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::{check_speed, no_dictionaries, output_format, voice_json};
+use crate::error::ApiError;
+use crate::extract::ApiJson;
+use crate::speech::{streaming_response, EncodedStream, SpeechRequest};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize)]
+pub struct Body {
+    model: String,
+    input: String,
+    voice: VoiceField,
+    #[serde(default)]
+    response_format: Option<String>,
+    #[serde(default)]
+    speed: Option<f32>,
+    #[serde(default)]
+    stream_format: Option<String>,
+    /// Style instructions; Piper and espeak-ng voices take none, so ignored.
+    #[serde(default)]
+    #[allow(dead_code)]
+    instructions: Option<String>,
+    #[serde(default)]
+    language_code: Option<String>,
+    #[serde(default)]
+    sample_rate: Option<u32>,
+    #[serde(default)]
+    pronunciation_dictionary_locators: Option<Vec<Value>>,
+}
+
+/// `"voice": "joe"` or `"voice": {"id": "..."}`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum VoiceField {
+    Name(String),
+    Object { id: String },
+}
+
+/// OpenAI's own model and voice names, so unchanged client code runs: the
+/// models map to Piper, the voices to the model's default voice.
+const OPENAI_MODELS: &[&str] = &["tts-1", "tts-1-hd", "gpt-4o-mini-tts"];
+const OPENAI_VOICES: &[&str] = &["alloy", "ash", "ballad", "coral", "echo", "fable", "onyx", "nova", "sage", "shimmer", "verse"];
+
+fn translate(state: &AppState, b: Body) -> Result<(SpeechRequest, bool), ApiError> {
+    no_dictionaries(b.pronunciation_dictionary_locators.as_ref().is_some_and(|d| !d.is_empty()), "pronunciation_dictionary_locators")?;
+    let model = b.model.strip_prefix("hark/").unwrap_or(&b.model).to_string();
+    let model = if OPENAI_MODELS.contains(&model.as_str()) { EngineKind::Piper.model_id().to_string() } else { model };
+    let voice = match b.voice {
+        VoiceField::Name(n) | VoiceField::Object { id: n } => n,
+    };
+    let voice = if OPENAI_VOICES.contains(&voice.to_ascii_lowercase().as_str())
+        && state.engine.catalog().resolve(&voice, None).is_err()
+    {
+        None
+    } else {
+        Some(voice)
+    };
+    let rate = b.sample_rate.unwrap_or(24000);
+    let format = match b.response_format.as_deref().unwrap_or("mp3") {
+        // OpenAI's pcm: raw 16-bit little-endian at 24 kHz.
+        "pcm" => output_format("raw", Some("pcm_s16le"), rate, "response_format")?,
+        "wav" => output_format("wav", Some("pcm_s16le"), rate, "response_format")?,
+        other => output_format(other, None, rate, "response_format")?,
+    };
+    let sse = match b.stream_format.as_deref() {
+        None | Some("audio") => false,
+        Some("sse") => true,
+        Some(other) => return Err(ApiError::invalid("stream_format", format!("stream_format '{other}' is not one of audio, sse"))),
+    };
+    let mut s = hark_engine::SynthesisRequest::new(b.input);
+    s.model = Some(model);
+    s.voice = voice;
+    s.speed = check_speed(b.speed.unwrap_or(1.0), 0.25, 4.0, "speed")?;
+    s.language = b.language_code;
+    Ok((SpeechRequest { synthesis: s, format, dialect: "openai" }, sse))
+}
+
+/// `POST /v1/audio/speech`: chunked audio, or SSE with `stream_format: sse`.
+pub async fn speech(State(state): State<AppState>, ApiJson(body): ApiJson<Body>) -> Result<Response, ApiError> {
+    let (req, sse) = translate(&state, body)?;
+    let s = EncodedStream::start(&state, req).await?;
+    if !sse {
+        return Ok(streaming_response(s));
+    }
+    let events = stream::unfold((s, false), |(mut s, done)| async move {
+        if done {
+            return None;
+        }
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let (data, done) = match s.next_bytes().await {
+            Some(Ok(bytes)) => (json!({"type": "speech.audio.delta", "audio": b64.encode(&bytes)}), false),
+            Some(Err(e)) => (json!({"type": "error", "error": {"code": e.code.as_str(), "message": e.message}}), true),
+            None => {
+                let chars = s.chars as u64;
+                (json!({"type": "speech.audio.done", "usage": {"input_tokens": chars, "output_tokens": 0, "total_tokens": chars}}), true)
+            }
+        };
+        Some((Ok::<_, std::convert::Infallible>(Event::default().data(data.to_string())), (s, done)))
+    });
+    Ok(Sse::new(events).keep_alive(KeepAlive::default()).into_response())
+}
+
+/// `GET /v1/models`
+pub async fn list_models(State(state): State<AppState>) -> Json<Value> {
+    let data: Vec<Value> = EngineKind::ALL
+        .iter()
+        .map(|&k| {
+            let m = hark_engine::models::describe(k, state.engine.catalog());
+            json!({"id": m.id, "object": "model", "created": 0, "owned_by": "hark", "name": m.name, "description": m.description, "voice_count": m.voice_count})
+        })
+        .collect();
+    Json(json!({"object": "list", "data": data}))
+}
+
+/// `GET /v1/models/{id}`: the full parameter surface and voices.
+pub async fn get_model(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let kind = EngineKind::from_model_id(&id).ok_or_else(|| ApiError::new(ErrorCode::ModelNotFound, format!("model '{id}' not found")).with_param("model"))?;
+    let m = hark_engine::models::describe(kind, state.engine.catalog());
+    let mut v = serde_json::to_value(&m).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    if let Some(o) = v.as_object_mut() {
+        o.insert("object".into(), json!("model"));
+        o.insert("owned_by".into(), json!("hark"));
+    }
+    Ok(Json(v))
+}
+
+/// `GET /v1/audio/voices`
+pub async fn list_voices(State(state): State<AppState>) -> Json<Value> {
+    let voices: Vec<Value> = state.engine.catalog().voices().map(voice_json).collect();
+    Json(json!({"voices": voices}))
+}

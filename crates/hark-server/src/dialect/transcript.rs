@@ -1,0 +1,110 @@
+//! Dialect 1: `transcript` + `voice` object + `output_format` object, with a
+//! `version: v1` header.
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{check_speed, output_format, voice_json};
+use crate::error::ApiError;
+use crate::extract::ApiJson;
+use crate::speech::{streaming_response, whole_response, EncodedStream, SpeechRequest};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize)]
+pub struct Body {
+    #[serde(default)]
+    model_id: Option<String>,
+    transcript: String,
+    voice: VoiceSpec,
+    output_format: FormatSpec,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    speed: Option<Speed>,
+}
+
+#[derive(Debug, Deserialize)]
+struct VoiceSpec {
+    #[serde(default = "mode_id")]
+    mode: String,
+    #[serde(default)]
+    id: Option<String>,
+}
+
+fn mode_id() -> String {
+    "id".into()
+}
+
+#[derive(Debug, Deserialize)]
+struct FormatSpec {
+    container: String,
+    #[serde(default)]
+    encoding: Option<String>,
+    #[serde(default)]
+    sample_rate: Option<u32>,
+}
+
+/// A number, or the words some clients send.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Speed {
+    Number(f32),
+    Word(String),
+}
+
+fn translate(b: Body) -> Result<SpeechRequest, ApiError> {
+    if b.voice.mode != "id" {
+        return Err(ApiError::invalid("voice.mode", format!("voice mode '{}' is not supported; use \"id\"", b.voice.mode)));
+    }
+    let voice = b.voice.id.filter(|s| !s.trim().is_empty()).ok_or_else(|| ApiError::invalid("voice.id", "voice.id is required"))?;
+    let format = output_format(
+        &b.output_format.container,
+        b.output_format.encoding.as_deref(),
+        b.output_format.sample_rate.unwrap_or(24000),
+        "output_format",
+    )?;
+    let speed = match b.speed {
+        None => 1.0,
+        Some(Speed::Number(n)) => check_speed(n, 0.25, 4.0, "speed")?,
+        Some(Speed::Word(w)) => match w.as_str() {
+            "slowest" => 0.6,
+            "slow" => 0.8,
+            "normal" => 1.0,
+            "fast" => 1.25,
+            "fastest" => 1.5,
+            other => return Err(ApiError::invalid("speed", format!("speed '{other}' is not one of slowest, slow, normal, fast, fastest or a number"))),
+        },
+    };
+    let mut s = hark_engine::SynthesisRequest::new(b.transcript);
+    s.model = b.model_id;
+    s.voice = Some(voice);
+    s.language = b.language;
+    s.speed = speed;
+    Ok(SpeechRequest { synthesis: s, format, dialect: "transcript" })
+}
+
+/// `POST /text_to_speech`: the whole audio in the body.
+pub async fn bytes(State(state): State<AppState>, ApiJson(body): ApiJson<Body>) -> Result<Response, ApiError> {
+    let stream = EncodedStream::start(&state, translate(body)?).await?;
+    whole_response(stream).await
+}
+
+/// `POST /text_to_speech/streaming`: chunked audio as it is made.
+pub async fn streaming(State(state): State<AppState>, ApiJson(body): ApiJson<Body>) -> Result<Response, ApiError> {
+    let stream = EncodedStream::start(&state, translate(body)?).await?;
+    Ok(streaming_response(stream))
+}
+
+/// `GET /voices`
+pub async fn list_voices(State(state): State<AppState>) -> Json<Value> {
+    Json(Value::Array(state.engine.catalog().voices().map(voice_json).collect()))
+}
+
+/// `GET /voices/{id}`
+pub async fn get_voice(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let e = state.engine.catalog().resolve(&id, None)?;
+    Ok(Json(voice_json(&e.info)))
+}

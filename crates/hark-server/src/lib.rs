@@ -1,0 +1,137 @@
+//! Hark's HTTP server: three request dialects over one internal request.
+//!
+//! A request's path: dialect adapter (`dialect/`) -> [`speech::SpeechRequest`]
+//! -> admission ([`state::AppState::admit`]) -> engine chunk stream ->
+//! audio pipeline -> whole, chunked or SSE body ([`speech`]).
+//! Authentication and limits slot in as middleware beside [`middleware`].
+
+pub mod dialect;
+pub mod error;
+pub mod extract;
+pub mod middleware;
+pub mod speech;
+pub mod state;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use hark_engine::{Engine, EngineKind, ErrorCode};
+use serde_json::json;
+
+pub use error::ApiError;
+pub use state::{AppState, ServerConfig};
+
+/// The whole HTTP surface.
+pub fn router(state: AppState) -> Router {
+    use dialect::{flat, openai, transcript};
+    let version_checked = Router::new()
+        .route("/text_to_speech", post(transcript::bytes))
+        .route("/text_to_speech/streaming", post(transcript::streaming))
+        .route("/voices", get(transcript::list_voices))
+        .route("/voices/{id}", get(transcript::get_voice))
+        .route_layer(axum::middleware::from_fn(middleware::require_version));
+    Router::new()
+        .merge(version_checked)
+        .route("/waves/v1/{model}/get_speech", post(flat::get_speech))
+        .route("/waves/v1/{model}/stream", post(flat::stream))
+        .route("/v1/audio/speech", post(openai::speech))
+        .route("/v1/models", get(openai::list_models))
+        .route("/v1/models/{id}", get(openai::get_model))
+        .route("/v1/audio/voices", get(openai::list_voices))
+        .route("/status", get(status))
+        .route("/health", get(|| async { "ok" }))
+        .route("/metrics", get(metrics))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
+        .layer(axum::middleware::from_fn(middleware::request_id))
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("this path")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(ErrorCode::NotFound, "this method is not served at this path")
+}
+
+/// `GET /status`: version, voices, queue.
+async fn status(State(state): State<AppState>) -> Json<serde_json::Value> {
+    let cat = state.engine.catalog();
+    let models: Vec<_> = EngineKind::ALL
+        .iter()
+        .map(|&k| json!({"id": k.model_id(), "voices": cat.voices().filter(|v| v.engine == k).count()}))
+        .collect();
+    Json(json!({
+        "status": "ok",
+        "version": env!("CARGO_PKG_VERSION"),
+        "voices_loaded": cat.len(),
+        "models": models,
+        "queue_depth": state.queue_depth(),
+        "in_flight": state.in_flight(),
+        "max_in_flight": state.config.max_in_flight,
+        "uptime_s": state.started.elapsed().as_secs(),
+    }))
+}
+
+/// `GET /metrics`: Prometheus text format.
+async fn metrics(State(state): State<AppState>) -> Response {
+    metrics::gauge!("hark_queue_depth").set(state.queue_depth() as f64);
+    metrics::gauge!("hark_in_flight").set(state.in_flight() as f64);
+    let body = state.metrics.as_ref().map(|h| h.render()).unwrap_or_default();
+    let mut r = body.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4"));
+    r
+}
+
+/// Installs the Prometheus recorder once per process.
+pub fn install_metrics() -> Option<metrics_exporter_prometheus::PrometheusHandle> {
+    use metrics_exporter_prometheus::{Matcher, PrometheusBuilder};
+    let buckets = [0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0];
+    let b = PrometheusBuilder::new()
+        .set_buckets_for_metric(Matcher::Suffix("seconds".into()), &buckets)
+        .and_then(|b| b.set_buckets_for_metric(Matcher::Full("hark_real_time_factor".into()), &[0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.5, 1.0]));
+    match b.and_then(|b| b.install_recorder()) {
+        Ok(h) => Some(h),
+        Err(e) => {
+            tracing::warn!("metrics disabled: {e}");
+            None
+        }
+    }
+}
+
+/// Binds and serves until ctrl-c or SIGTERM, finishing requests in flight.
+pub async fn serve(engine: Arc<Engine>, config: ServerConfig, addr: SocketAddr) -> std::io::Result<()> {
+    let state = AppState::new(engine, config, install_metrics());
+    let app = router(state);
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let local = listener.local_addr()?;
+    tracing::info!(%local, "listening");
+    eprintln!("hark: listening on http://{local}");
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => futures::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = futures::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    eprintln!("hark: shutting down");
+}

@@ -1,0 +1,178 @@
+//! The one internal speech request every dialect translates into, and the
+//! three ways its audio leaves: whole, chunked, or as Server-Sent Events.
+
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use futures::stream::{self, Stream};
+use hark_audio::{AudioPipeline, OutputFormat};
+use hark_engine::{ChunkStream, ErrorCode, SynthesisRequest};
+
+use crate::error::ApiError;
+use crate::state::{AppState, Permit};
+
+/// A validated request: what to say, how, and in which format.
+#[derive(Debug, Clone)]
+pub struct SpeechRequest {
+    pub synthesis: SynthesisRequest,
+    pub format: OutputFormat,
+    /// Which dialect it came in through, for metrics and logs.
+    pub dialect: &'static str,
+}
+
+/// A started synthesis whose audio is encoded as it comes.
+pub struct EncodedStream {
+    chunks: ChunkStream,
+    pipeline: AudioPipeline,
+    /// Container header, sent with the first audio.
+    header: Option<Vec<u8>>,
+    finished: bool,
+    /// Held until the stream is dropped, so admission counts are exact.
+    _permit: Permit,
+    started: Instant,
+    first_audio: Option<f64>,
+    dialect: &'static str,
+    /// Characters of the request text, for usage.
+    pub chars: usize,
+}
+
+impl EncodedStream {
+    /// Admits the request, validates it and starts synthesis. Request
+    /// errors surface here, before any response is sent.
+    pub async fn start(state: &AppState, req: SpeechRequest) -> Result<Self, ApiError> {
+        let started = Instant::now();
+        let permit = state.admit().await?;
+        let mut synthesis = req.synthesis;
+        synthesis.max_chars = Some(state.config.max_chars);
+        let chars = synthesis.text.chars().count();
+        // Validate the format before spending anything on synthesis.
+        req.format.validate()?;
+        let engine = state.engine.clone();
+        // May load a session (~0.4 s) on first use: off the async threads.
+        let chunks = tokio::task::spawn_blocking(move || engine.synthesize(synthesis))
+            .await
+            .map_err(|e| ApiError::new(ErrorCode::Internal, format!("synthesis task failed: {e}")))??;
+        let mut pipeline = AudioPipeline::new(chunks.sample_rate, &req.format)?;
+        let header = pipeline.header();
+        metrics::counter!("hark_requests_total", "dialect" => req.dialect).increment(1);
+        metrics::counter!("hark_characters_total").increment(chars as u64);
+        Ok(EncodedStream {
+            chunks,
+            pipeline,
+            header: Some(header),
+            finished: false,
+            _permit: permit,
+            started,
+            first_audio: None,
+            dialect: req.dialect,
+            chars,
+        })
+    }
+
+    pub fn format(&self) -> &OutputFormat {
+        self.pipeline.format()
+    }
+
+    /// The next encoded bytes (the first call's include the header), or
+    /// None at the end. Empty results are skipped.
+    pub async fn next_bytes(&mut self) -> Option<Result<Bytes, ApiError>> {
+        loop {
+            if self.finished {
+                return None;
+            }
+            let mut out = self.header.take().unwrap_or_default();
+            match self.chunks.next_async().await {
+                Some(Ok(chunk)) => match self.pipeline.push(&chunk.samples) {
+                    Ok(b) => out.extend_from_slice(&b),
+                    Err(e) => return Some(Err(e.into())),
+                },
+                Some(Err(e)) => {
+                    self.finished = true;
+                    return Some(Err(e.into()));
+                }
+                None => {
+                    self.finished = true;
+                    match self.pipeline.finish() {
+                        Ok(b) => out.extend_from_slice(&b),
+                        Err(e) => return Some(Err(e.into())),
+                    }
+                    self.record_done();
+                }
+            }
+            if !out.is_empty() {
+                if self.first_audio.is_none() {
+                    let t = self.started.elapsed().as_secs_f64();
+                    self.first_audio = Some(t);
+                    metrics::histogram!("hark_time_to_first_byte_seconds", "dialect" => self.dialect).record(t);
+                }
+                return Some(Ok(Bytes::from(out)));
+            }
+        }
+    }
+
+    fn record_done(&self) {
+        let wall = self.started.elapsed().as_secs_f64();
+        let audio = self.pipeline.duration().as_secs_f64();
+        metrics::histogram!("hark_synthesis_seconds").record(wall);
+        metrics::counter!("hark_audio_seconds_total").increment(audio.round() as u64);
+        if audio > 0.0 {
+            metrics::histogram!("hark_real_time_factor").record(wall / audio);
+        }
+        tracing::info!(dialect = self.dialect, chars = self.chars, audio_s = audio, wall_s = wall, "synthesis done");
+    }
+
+    /// Everything, for whole-file responses; WAV headers carry true sizes.
+    pub async fn collect(mut self) -> Result<Vec<u8>, ApiError> {
+        let mut all = Vec::new();
+        while let Some(b) = self.next_bytes().await {
+            all.extend_from_slice(&b?);
+        }
+        if let Some(h) = self.pipeline.final_header() {
+            if h.len() <= all.len() {
+                all[..h.len()].copy_from_slice(&h);
+            }
+        }
+        Ok(all)
+    }
+
+    /// Seconds of audio produced so far.
+    pub fn audio_seconds(&self) -> f64 {
+        self.pipeline.duration().as_secs_f64()
+    }
+
+    /// A chunked HTTP body that ends early, and stops synthesis, when the
+    /// client goes away (the body is dropped with the stream in it).
+    pub fn into_body_stream(self) -> impl Stream<Item = Result<Bytes, std::io::Error>> + Send {
+        stream::unfold(self, |mut s| async move {
+            match s.next_bytes().await? {
+                Ok(b) => Some((Ok(b), s)),
+                Err(e) => {
+                    tracing::warn!(code = e.code.as_str(), "stream ended with an error: {}", e.message);
+                    Some((Err(std::io::Error::other(e.message)), s))
+                }
+            }
+        })
+    }
+}
+
+/// Whole audio in one response body.
+pub async fn whole_response(stream: EncodedStream) -> Result<Response, ApiError> {
+    let mime = stream.format().mime_type();
+    let bytes = stream.collect().await?;
+    Ok(audio_response(mime, Body::from(bytes)))
+}
+
+/// Chunked audio: bytes leave as each chunk is synthesized.
+pub fn streaming_response(stream: EncodedStream) -> Response {
+    let mime = stream.format().mime_type();
+    audio_response(mime, Body::from_stream(stream.into_body_stream()))
+}
+
+fn audio_response(mime: &'static str, body: Body) -> Response {
+    let mut r = (StatusCode::OK, body).into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    r
+}

@@ -1,0 +1,106 @@
+//! Shared server state and admission control.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use hark_engine::{Engine, ErrorCode};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use crate::error::ApiError;
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Syntheses running at once; more wait in the queue.
+    pub max_in_flight: usize,
+    /// Requests allowed to wait; beyond that: 503 OVERLOADED.
+    pub max_queue: usize,
+    /// Longest wait in the queue before giving up with 503.
+    pub queue_timeout: Duration,
+    /// Longest text accepted (characters): TEXT_TOO_LONG beyond.
+    pub max_chars: usize,
+    /// Largest request body (bytes): PAYLOAD_TOO_LARGE beyond.
+    pub max_body_bytes: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        ServerConfig {
+            // One per session the engine runs in parallel, plus one being
+            // encoded: more in flight would only interleave, not go faster.
+            max_in_flight: cores + 1,
+            max_queue: 64,
+            queue_timeout: Duration::from_secs(30),
+            max_chars: 20_000,
+            max_body_bytes: 1 << 20,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub engine: Arc<Engine>,
+    pub config: Arc<ServerConfig>,
+    slots: Arc<Semaphore>,
+    waiting: Arc<AtomicUsize>,
+    pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    pub started: std::time::Instant,
+}
+
+/// A synthesis slot, given back when dropped.
+pub struct Permit {
+    _permit: OwnedSemaphorePermit,
+}
+
+impl AppState {
+    pub fn new(engine: Arc<Engine>, config: ServerConfig, metrics: Option<metrics_exporter_prometheus::PrometheusHandle>) -> Self {
+        AppState {
+            engine,
+            slots: Arc::new(Semaphore::new(config.max_in_flight.max(1))),
+            config: Arc::new(config),
+            waiting: Arc::new(AtomicUsize::new(0)),
+            metrics,
+            started: std::time::Instant::now(),
+        }
+    }
+
+    /// Requests waiting for a slot now.
+    pub fn queue_depth(&self) -> usize {
+        self.waiting.load(Ordering::SeqCst)
+    }
+
+    /// Syntheses running now.
+    pub fn in_flight(&self) -> usize {
+        self.config.max_in_flight.max(1) - self.slots.available_permits()
+    }
+
+    /// Waits for a synthesis slot, or refuses at once when the queue is full.
+    pub async fn admit(&self) -> Result<Permit, ApiError> {
+        let overloaded = |why: &str| ApiError::new(ErrorCode::Overloaded, why.to_string()).retry_after(1);
+        if let Ok(p) = self.slots.clone().try_acquire_owned() {
+            return Ok(Permit { _permit: p });
+        }
+        let before = self.waiting.fetch_add(1, Ordering::SeqCst);
+        let _unwait = Unwait(&self.waiting);
+        if before >= self.config.max_queue {
+            return Err(overloaded("the server is at capacity; retry shortly"));
+        }
+        metrics::gauge!("hark_queue_depth").set((before + 1) as f64);
+        let got = tokio::time::timeout(self.config.queue_timeout, self.slots.clone().acquire_owned()).await;
+        metrics::gauge!("hark_queue_depth").set(self.waiting.load(Ordering::SeqCst).saturating_sub(1) as f64);
+        match got {
+            Ok(Ok(p)) => Ok(Permit { _permit: p }),
+            Ok(Err(_)) => Err(overloaded("the server is shutting down")),
+            Err(_) => Err(overloaded("waited too long for a synthesis slot; retry shortly")),
+        }
+    }
+}
+
+struct Unwait<'a>(&'a AtomicUsize);
+
+impl Drop for Unwait<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}

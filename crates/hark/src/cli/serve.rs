@@ -1,0 +1,54 @@
+//! `hark serve`: the HTTP API.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use clap::Args;
+use hark_engine::{Engine, EngineConfig};
+use hark_server::ServerConfig;
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", env = "HARK_ADDR")]
+    addr: SocketAddr,
+    /// Syntheses running at once (default: cores + 1).
+    #[arg(long)]
+    max_in_flight: Option<usize>,
+    /// Requests allowed to wait for a slot before 503 OVERLOADED.
+    #[arg(long, default_value_t = 64)]
+    max_queue: usize,
+    /// Longest text accepted, in characters.
+    #[arg(long, default_value_t = 20_000)]
+    max_chars: usize,
+    /// Skip loading the default voice's sessions at start.
+    #[arg(long)]
+    no_warm: bool,
+}
+
+pub fn run(config: EngineConfig, args: ServeArgs) -> anyhow::Result<()> {
+    let narrow = config.narrow_sessions;
+    let engine = Arc::new(Engine::new(config)?);
+    if !args.no_warm {
+        if let Some(default) = engine.catalog().default_voice(None, None) {
+            let name = default.info.id.to_string();
+            engine.warm(&name, narrow)?;
+            eprintln!("hark: default voice {} ({}) ready", default.info.name, default.info.id);
+        } else {
+            eprintln!("hark: no neural voice installed (run scripts/setup.sh); espeak-ng voices only");
+        }
+    }
+    eprintln!("hark: {} voices", engine.catalog().len());
+    let mut sc = ServerConfig {
+        max_queue: args.max_queue,
+        max_chars: args.max_chars,
+        ..ServerConfig::default()
+    };
+    if let Some(n) = args.max_in_flight {
+        anyhow::ensure!(n >= 1, "--max-in-flight must be at least 1");
+        sc.max_in_flight = n;
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(hark_server::serve(engine, sc, args.addr))?;
+    Ok(())
+}
