@@ -17,10 +17,10 @@ log() { printf '\033[1m[test]\033[0m %s\n' "$*" >&2; }
 
 # Python piper-tts: the peer for the parity test (same ids -> same samples).
 PEER="$HARK_HOME/peer-venv"
-if [ ! -x "$PEER/bin/python" ] || ! "$PEER/bin/python" -c 'import piper, onnxruntime' 2>/dev/null; then
+if [ ! -x "$PEER/bin/python" ] || ! "$PEER/bin/python" -c 'import piper, onnxruntime, openai' 2>/dev/null; then
   log "installing the peer (piper-tts 1.8.0) into $PEER"
   python3 -m venv "$PEER"
-  "$PEER/bin/pip" install -q "piper-tts==1.8.0" "onnxruntime==1.32.0"
+  "$PEER/bin/pip" install -q "piper-tts==1.8.0" "onnxruntime==1.32.0" "openai>=1.60"
 fi
 export HARK_PEER_PYTHON="$PEER/bin/python"
 

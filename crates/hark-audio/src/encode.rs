@@ -1,12 +1,31 @@
 //! Streaming encoders: mono f32 samples (already at the output rate) in,
 //! container bytes out, one piece at a time so an HTTP body can start before
 //! synthesis ends.
+//!
+//! The PCM encoders live here; the compressed ones each have a submodule.
+//! All of them emit whole codec frames (or Ogg pages) from every
+//! [`encode`](AudioEncoder::encode) call, so the concatenation of
+//! [`header`](AudioEncoder::header) and the bytes so far is always a
+//! playable prefix of the stream.
+
+#[cfg(feature = "aac")]
+mod aac;
+mod flac;
+mod mp3;
+mod opus;
+
+#[cfg(feature = "aac")]
+pub use aac::AacEncoder;
+pub use flac::FlacEncoder;
+pub use mp3::Mp3Encoder;
+pub use opus::OpusEncoder;
 
 use crate::format::{Container, Encoding, OutputFormat};
 use crate::AudioError;
 
-/// A streaming encoder. PCM formats live here; compressed ones (mp3,
-/// opus/ogg, flac) implement the same trait and may buffer internally.
+/// A streaming encoder. The PCM formats write each sample at once; the
+/// compressed ones buffer up to a codec frame (plus the codec's lookahead)
+/// and emit only complete frames.
 pub trait AudioEncoder: Send {
     /// Bytes that open the stream (e.g. a WAV header), written before any audio.
     fn header(&mut self) -> Vec<u8>;
@@ -21,14 +40,59 @@ pub trait AudioEncoder: Send {
 }
 
 /// The encoder for `format`. The G.711 containers always get their own
-/// encoding, whatever `format.encoding` says; call
-/// [`OutputFormat::validate`] first to reject such mismatches.
-pub fn encoder_for(format: &OutputFormat) -> Box<dyn AudioEncoder> {
-    match format.container {
-        Container::Wav => Box::new(WavEncoder::new(format.encoding, format.sample_rate)),
+/// encoding, and the compressed ones ignore it, whatever `format.encoding`
+/// says; call [`OutputFormat::validate`] first to reject such mismatches.
+///
+/// Fails when the codec cannot run with these parameters (the compressed
+/// encoders check sample rate and bit rate again, since `format` may not
+/// have been validated) or its library fails to initialise.
+pub fn encoder_for(format: &OutputFormat) -> Result<Box<dyn AudioEncoder>, AudioError> {
+    let rate = format.sample_rate;
+    // Lossy containers always have an effective bit rate; the fallback only
+    // satisfies the type.
+    let bit_rate = format
+        .effective_bit_rate()
+        .unwrap_or(crate::format::DEFAULT_BIT_RATE);
+    Ok(match format.container {
+        Container::Wav => Box::new(WavEncoder::new(format.encoding, rate)),
         Container::Raw => Box::new(RawEncoder::new(format.encoding)),
         Container::Mulaw => Box::new(RawEncoder::new(Encoding::PcmMulaw)),
         Container::Alaw => Box::new(RawEncoder::new(Encoding::PcmAlaw)),
+        Container::Mp3 => Box::new(Mp3Encoder::new(rate, bit_rate)?),
+        Container::Opus => Box::new(OpusEncoder::new(rate, bit_rate)?),
+        Container::Flac => Box::new(FlacEncoder::new(rate)?),
+        #[cfg(feature = "aac")]
+        Container::Aac => Box::new(AacEncoder::new(rate, bit_rate)?),
+        #[cfg(not(feature = "aac"))]
+        Container::Aac => return Err(AudioError::NotBuiltIn(Container::Aac)),
+    })
+}
+
+/// The error for an encoder constructed directly with a rate its codec
+/// cannot run at (through [`encoder_for`] validation catches it first).
+fn check_rate(container: Container, sample_rate: u32) -> Result<(), AudioError> {
+    match container.sample_rates() {
+        Some(allowed) if !allowed.contains(&sample_rate) => {
+            Err(AudioError::UnsupportedSampleRate {
+                container,
+                sample_rate,
+                allowed,
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Like [`check_rate`], for the bit rate.
+fn check_bit_rate(container: Container, sample_rate: u32, bit_rate: u32) -> Result<(), AudioError> {
+    match container.bit_rates(sample_rate) {
+        Some(possible) if !possible.contains(bit_rate) => Err(AudioError::UnsupportedBitRate {
+            container,
+            bit_rate,
+            sample_rate,
+            possible,
+        }),
+        _ => Ok(()),
     }
 }
 
@@ -434,8 +498,9 @@ mod tests {
             container: Container::Alaw,
             encoding: Encoding::PcmS16le,
             sample_rate: 8000,
+            bit_rate: None,
         };
-        let mut enc = encoder_for(&format);
+        let mut enc = encoder_for(&format).unwrap();
         assert!(enc.header().is_empty());
         let mut out = Vec::new();
         enc.encode(&[0.0, 0.0], &mut out).unwrap();

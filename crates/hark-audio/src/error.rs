@@ -1,6 +1,8 @@
 //! The crate's error type.
 
-use crate::format::{Container, Encoding, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE};
+use crate::format::{
+    BitRates, Container, Encoding, MAX_BIT_RATE, MAX_SAMPLE_RATE, MIN_BIT_RATE, MIN_SAMPLE_RATE,
+};
 
 /// Everything that can go wrong between engine samples and output bytes.
 ///
@@ -22,6 +24,46 @@ pub enum AudioError {
         container: Container,
         encoding: Encoding,
         required: Encoding,
+    },
+
+    #[error(
+        "sample_rate {sample_rate} is not supported by {container}: must be one of {list}",
+        list = names(allowed)
+    )]
+    UnsupportedSampleRate {
+        container: Container,
+        sample_rate: u32,
+        allowed: &'static [u32],
+    },
+
+    #[error("bit_rate {0} is out of range: must be {MIN_BIT_RATE}-{MAX_BIT_RATE}")]
+    BitRateOutOfRange(u32),
+
+    /// An explicit bit rate the codec cannot honour at this sample rate. It
+    /// is not silently changed: the client asked for a size/quality trade.
+    #[error(
+        "bit_rate {bit_rate} is not possible for {container} at {sample_rate} Hz: \
+         possible bit rates there are {possible}{hint}",
+        hint = if *bit_rate > possible.max() { " (higher ones need a higher sample_rate)" } else { "" }
+    )]
+    UnsupportedBitRate {
+        container: Container,
+        bit_rate: u32,
+        sample_rate: u32,
+        possible: BitRates,
+    },
+
+    /// The container's codec is behind a cargo feature this build lacks
+    /// (aac: the FDK licence is not free software).
+    #[error("{0} support is not built in (build with --features {0})")]
+    NotBuiltIn(Container),
+
+    /// The codec library refused; with a validated format this means a bug
+    /// or an allocation failure, not a bad request.
+    #[error("{codec} encoder failed: {message}")]
+    Encoder {
+        codec: &'static str,
+        message: String,
     },
 
     #[error("cannot resample from {from} Hz to {to} Hz")]

@@ -28,7 +28,7 @@ impl AudioPipeline {
         Ok(Self {
             format: *format,
             resampler: Resampler::new(native_rate, format.sample_rate)?,
-            encoder: encoder_for(format),
+            encoder: encoder_for(format)?,
             samples_out: 0,
             finished: false,
         })
@@ -129,6 +129,7 @@ mod tests {
             container: Container::Alaw,
             encoding: Encoding::PcmF32le,
             sample_rate: 8000,
+            bit_rate: None,
         };
         assert!(AudioPipeline::new(22050, &bad).is_err());
 

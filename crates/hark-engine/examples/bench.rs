@@ -134,7 +134,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     let mut n = 0usize;
                     for _ in 0..per {
                         for ids in sentences {
-                            n += s.infer(ids, scales, None).map(|a| a.len()).unwrap_or(0);
+                            n += s.infer(ids, scales, None).map(|a| a.audio.len()).unwrap_or(0);
                         }
                     }
                     n as f64 / rate

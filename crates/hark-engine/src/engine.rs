@@ -14,6 +14,7 @@ use crate::catalog::{CatalogEntry, VoiceCatalog, VoiceSource};
 use crate::piper::{self, PiperSession, PiperVoiceFiles, Scales};
 use crate::pool::Pool;
 use crate::runtime;
+use crate::align::{self, ClauseIds, WordTiming};
 use crate::voice::{EngineKind, VoiceInfo};
 use crate::EngineError;
 
@@ -85,6 +86,8 @@ pub struct SynthesisRequest {
     pub sentence_pause: f32,
     /// Upper bound on text length (the server sets one; the CLI does not).
     pub max_chars: Option<usize>,
+    /// Whether to compute word timestamps (costs ~1 ms per sentence).
+    pub word_timestamps: bool,
 }
 
 impl SynthesisRequest {
@@ -100,6 +103,7 @@ impl SynthesisRequest {
             noise_w: None,
             sentence_pause: 0.0,
             max_chars: None,
+            word_timestamps: false,
         }
     }
 }
@@ -112,6 +116,9 @@ pub struct AudioChunk {
     /// Byte range of the request text this chunk speaks.
     pub text: Range<usize>,
     pub index: usize,
+    /// Words spoken in this chunk, with times from the chunk's start (only
+    /// when asked for, and for voices that report durations).
+    pub words: Vec<WordTiming>,
 }
 
 /// Audio chunks in text order, as they are made.
@@ -197,7 +204,7 @@ impl VoiceSessions {
     }
 
     /// Runs one inference on the best session for the current load.
-    fn infer(&self, ids: &[i64], scales: Scales, speaker: Option<i64>) -> Result<Vec<f32>, EngineError> {
+    fn infer(&self, ids: &[i64], scales: Scales, speaker: Option<i64>) -> Result<piper::Inference, EngineError> {
         use std::sync::atomic::Ordering;
         let others = self.active.fetch_add(1, Ordering::SeqCst);
         let _active = ActiveGuard(&self.active);
@@ -375,19 +382,55 @@ impl Engine {
         let sample_rate = info.sample_rate;
         let pause = (req.sentence_pause.max(0.0) * sample_rate as f32) as usize;
 
-        let job: Box<dyn FnMut(&str) -> Result<Vec<f32>, EngineError> + Send> = match &entry.source {
+        let timestamps = req.word_timestamps;
+        // One chunk of text (and its offset in the request) -> samples and word times.
+        type Job = Box<dyn FnMut(&str, usize) -> Result<(Vec<f32>, Vec<WordTiming>), EngineError> + Send>;
+        let job: Job = match &entry.source {
             VoiceSource::Piper(files) => {
                 let rt = self.piper_runtime(files)?;
                 let scales = piper_scales(&files.config, &req)?;
                 let speaker = piper_speaker(files, req.speaker.as_deref())?;
                 let espeak_voice = files.espeak_voice();
-                Box::new(move |text: &str| {
-                    let phonemes = piper::phonemize_sentence(&espeak_voice, text)?;
-                    if phonemes.trim().is_empty() {
-                        return Ok(Vec::new());
+                Box::new(move |text: &str, offset: usize| {
+                    let clauses = piper::phonemize_clauses(&espeak_voice, text)?;
+                    if clauses.iter().all(|c| c.phonemes.trim().is_empty()) {
+                        return Ok((Vec::new(), Vec::new()));
                     }
-                    let ids = piper::phoneme_ids(&rt.files.config, &phonemes);
-                    rt.sessions.infer(&ids, scales, speaker)
+                    let config = &rt.files.config;
+                    let get = |s: &str| config.phoneme_id_map.get(s).cloned().unwrap_or_default();
+                    let mut ids = get("^");
+                    ids.extend(get("_"));
+                    let mut spans = Vec::with_capacity(clauses.len());
+                    for c in &clauses {
+                        let start = ids.len();
+                        piper::body_ids(config, &c.phonemes, &mut ids);
+                        spans.push(start..ids.len());
+                    }
+                    ids.extend(get("$"));
+                    let out = rt.sessions.infer(&ids, scales, speaker)?;
+                    let words = match (&out.durations, timestamps) {
+                        (Some(d), true) => {
+                            let mut clause_ids = Vec::with_capacity(clauses.len());
+                            for (c, span) in clauses.iter().zip(spans) {
+                                let clause_text = text.get(c.text.clone()).unwrap_or("");
+                                let words = align::words_of(clause_text, offset + c.text.start)
+                                    .into_iter()
+                                    .map(|r| {
+                                        let w = text.get(r.start - offset..r.end - offset).unwrap_or("");
+                                        let n = hark_espeak::phonemize(&espeak_voice, w)
+                                            .map(|p| p.chars().filter(|ch| !matches!(ch, 'ˈ' | 'ˌ' | ' ')).count())
+                                            .unwrap_or(1);
+                                        (r, n)
+                                    })
+                                    .collect();
+                                clause_ids.push(ClauseIds { ids: span, words });
+                            }
+                            let mask = align::speech_mask(config, &ids);
+                            align::align(&clause_ids, &mask, d, out.audio.len(), config.audio.sample_rate)
+                        }
+                        _ => Vec::new(),
+                    };
+                    Ok((out.audio, words))
                 })
             }
             VoiceSource::Espeak(name) => {
@@ -396,13 +439,13 @@ impl Engine {
                 }
                 let name = name.clone();
                 let wpm = (175.0 * req.speed).round() as i32;
-                Box::new(move |text: &str| {
+                Box::new(move |text: &str, _offset: usize| {
                     let mut out = Vec::new();
                     hark_espeak::synthesize(&name, text, wpm, |s| {
                         out.extend(s.iter().map(|&v| v as f32 / 32768.0));
                         true
                     })?;
-                    Ok(out)
+                    Ok((out, Vec::new()))
                 })
             }
         };
@@ -418,11 +461,16 @@ impl Engine {
                         return;
                     }
                     let piece = text.get(range.clone()).unwrap_or("");
-                    let result = job(piece).map(|mut samples| {
+                    let result = job(piece, range.start).map(|(mut samples, mut words)| {
                         if sentence_end && pause > 0 {
                             samples.resize(samples.len() + pause, 0.0);
                         }
-                        AudioChunk { samples, text: range, index }
+                        for w in &mut words {
+                            if let Some(t) = text.get(w.text.clone()) {
+                                w.word = t.to_string();
+                            }
+                        }
+                        AudioChunk { samples, text: range, index, words }
                     });
                     let failed = result.is_err();
                     if tx.send(result).is_err() || failed {

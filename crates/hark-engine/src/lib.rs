@@ -3,16 +3,20 @@
 //! Layers: [`catalog`] (what voices exist) -> [`engine`] (a request becomes
 //! chunks) -> [`piper`] / espeak-ng (inference) on sessions from [`pool`].
 
+pub mod align;
+pub mod captions;
 pub mod catalog;
 pub mod engine;
 pub mod error;
 pub mod models;
+pub mod onnx_patch;
 pub mod piper;
 pub mod pool;
 pub mod runtime;
 pub mod voice;
 
 pub use catalog::{CatalogEntry, VoiceCatalog, VoiceSource};
+pub use align::WordTiming;
 pub use engine::{AudioChunk, ChunkStream, Engine, EngineConfig, SynthesisRequest};
 pub use error::{EngineError, ErrorCode};
 pub use voice::{EngineKind, Gender, VoiceInfo};

@@ -15,6 +15,7 @@ use crate::EngineError;
 
 /// Piper's special symbols: pad (between phonemes), begin and end of utterance.
 const PAD: &str = "_";
+pub(crate) const PAD_SYMBOL: &str = PAD;
 const BOS: &str = "^";
 const EOS: &str = "$";
 
@@ -311,12 +312,67 @@ fn voice_id(onnx: &Path, json: &[u8], len: u64) -> std::io::Result<Uuid> {
 pub fn phoneme_ids(config: &PiperConfig, phonemes: &str) -> Vec<i64> {
     let map = &config.phoneme_id_map;
     let get = |s: &str| map.get(s).map(|v| v.as_slice()).unwrap_or(&[]);
-    let pad = get(PAD);
     let mut ids = Vec::with_capacity(phonemes.len() * 2 + 4);
     ids.extend_from_slice(get(BOS));
-    ids.extend_from_slice(pad);
+    ids.extend_from_slice(get(PAD));
+    body_ids(config, phonemes, &mut ids);
+    ids.extend_from_slice(get(EOS));
+    ids
+}
+
+/// Phonemizes one sentence the way Piper does: clause by clause through
+/// espeak-ng, with each clause's punctuation kept as a phoneme (the model
+/// was trained to shape prosody on it) and a space after inner clauses.
+pub fn phonemize_sentence(espeak_voice: &str, sentence: &str) -> Result<String, EngineError> {
+    Ok(phonemize_clauses(espeak_voice, sentence)?
+        .into_iter()
+        .map(|c| c.phonemes)
+        .collect())
+}
+
+/// One clause's phonemes, with the text it came from.
+#[derive(Debug, Clone)]
+pub struct ClausePhonemes {
+    /// Byte range of the clause in the sentence given.
+    pub text: std::ops::Range<usize>,
+    /// Phonemes, with the clause's punctuation and trailing space as Piper puts them.
+    pub phonemes: String,
+}
+
+/// Like [`phonemize_sentence`], clause by clause; the concatenation of the
+/// clauses' phonemes is exactly `phonemize_sentence`'s result.
+pub fn phonemize_clauses(espeak_voice: &str, sentence: &str) -> Result<Vec<ClausePhonemes>, EngineError> {
+    let mut out: Vec<ClausePhonemes> = Vec::new();
+    let clauses = hark_text::segment::split_clauses(sentence);
+    let last = clauses.len().saturating_sub(1);
+    for (i, (seg, punct)) in clauses.iter().enumerate() {
+        let text = sentence.get(seg.start..seg.end).unwrap_or("");
+        let mut ph = strip_language_flags(&hark_espeak::phonemize(espeak_voice, text)?);
+        if ph.is_empty() && punct.is_none() {
+            continue;
+        }
+        if let Some(p) = punct.and_then(piper_punctuation) {
+            ph.push(p);
+        }
+        if i < last {
+            ph.push(' ');
+        }
+        out.push(ClausePhonemes { text: seg.start..seg.end, phonemes: ph });
+    }
+    // The sentence ends without a trailing space.
+    if let Some(l) = out.last_mut() {
+        let trimmed = l.phonemes.trim_end().len();
+        l.phonemes.truncate(trimmed);
+    }
+    Ok(out)
+}
+
+/// Ids for phonemes without the utterance's begin and end marks: each
+/// phoneme's id followed by the pad id.
+pub fn body_ids(config: &PiperConfig, phonemes: &str, ids: &mut Vec<i64>) {
+    let map = &config.phoneme_id_map;
+    let pad = map.get(PAD).map(|v| v.as_slice()).unwrap_or(&[]);
     let mut buf = [0u8; 4];
-    // NFD: a precomposed letter (e.g. a nasal vowel) maps as base + combining mark.
     for ch in phonemes.nfd() {
         let s: &str = ch.encode_utf8(&mut buf);
         let mapped: Vec<String>;
@@ -336,32 +392,6 @@ pub fn phoneme_ids(config: &PiperConfig, phonemes: &str) -> Vec<i64> {
             }
         }
     }
-    ids.extend_from_slice(get(EOS));
-    ids
-}
-
-/// Phonemizes one sentence the way Piper does: clause by clause through
-/// espeak-ng, with each clause's punctuation kept as a phoneme (the model
-/// was trained to shape prosody on it) and a space after inner clauses.
-pub fn phonemize_sentence(espeak_voice: &str, sentence: &str) -> Result<String, EngineError> {
-    let mut out = String::new();
-    let clauses = hark_text::segment::split_clauses(sentence);
-    let last = clauses.len().saturating_sub(1);
-    for (i, (seg, punct)) in clauses.iter().enumerate() {
-        let text = sentence.get(seg.start..seg.end).unwrap_or("");
-        let ph = strip_language_flags(&hark_espeak::phonemize(espeak_voice, text)?);
-        if ph.is_empty() && punct.is_none() {
-            continue;
-        }
-        out.push_str(&ph);
-        if let Some(p) = punct.and_then(piper_punctuation) {
-            out.push(p);
-        }
-        if i < last {
-            out.push(' ');
-        }
-    }
-    Ok(out.trim_end().to_string())
 }
 
 /// espeak-ng marks words it reads in another language with "(fr)...(en)";
@@ -403,11 +433,25 @@ pub struct Scales {
     pub noise_w: f32,
 }
 
+/// One inference's result.
+#[derive(Debug, Clone)]
+pub struct Inference {
+    /// Mono samples at the voice's rate.
+    pub audio: Vec<f32>,
+    /// Frames (of `audio.len() / sum` samples each) per phoneme id, when
+    /// the voice's duration output could be exposed; for word timestamps.
+    pub durations: Option<Vec<f32>>,
+}
+
 /// One loaded Piper graph. `ort::Session::run` takes `&mut self`, so a
-/// session serves one inference at a time; the pool holds several.
+/// session serves one inference at a time; the engine holds several.
 pub struct PiperSession {
     session: ort::session::Session,
     has_sid: bool,
+    /// Name of the audio output (the graph's first).
+    audio: String,
+    /// Name of the exposed duration output, when there is one.
+    durations: Option<String>,
 }
 
 impl PiperSession {
@@ -415,6 +459,10 @@ impl PiperSession {
     /// intra-op threads. `spin`: idle threads busy-wait for the next
     /// operator, which makes a lone inference ~15% faster but steals the
     /// core from any other session running at the same time.
+    ///
+    /// The duration predictor's `Ceil` output is added as a graph output on
+    /// the way in (the file is not changed), so every inference also yields
+    /// phoneme durations; a graph where it cannot be found still loads.
     pub fn load(
         env: &ort::environment::Environment,
         onnx: &Path,
@@ -425,6 +473,22 @@ impl PiperSession {
             path: onnx.to_path_buf(),
             reason: e,
         };
+        let bytes = std::fs::read(onnx).map_err(|e| err(format!("cannot read: {e}")))?;
+        let ceil = crate::onnx_patch::node_outputs(&bytes, "Ceil")
+            .filter(|c| c.len() == 1)
+            .and_then(|mut c| c.pop());
+        let already = crate::onnx_patch::graph_outputs(&bytes).unwrap_or_default();
+        let (model, durations) = match ceil {
+            Some(name) if already.contains(&name) => (bytes, Some(name)),
+            Some(name) => match crate::onnx_patch::add_float_output(&bytes, &name) {
+                Some(patched) => (patched, Some(name)),
+                None => (bytes, None),
+            },
+            None => (bytes, None),
+        };
+        if durations.is_none() {
+            tracing::info!(path = %onnx.display(), "no duration output found: word timestamps unavailable for this voice");
+        }
         let builder = ort::session::Session::builder(env)
             .map_err(|e| err(e.to_string()))?
             .with_optimization_level(ort::session::builder::GraphOptimizationLevel::All)
@@ -436,7 +500,7 @@ impl PiperSession {
             .and_then(|b| b.with_intra_op_spinning(spin && threads > 1))
             .map_err(|e| err(e.to_string()))?;
         let session = builder
-            .commit_from_file(onnx)
+            .commit_from_memory(&model)
             .map_err(|e| err(format!("onnxruntime cannot load it (corrupt or truncated?): {e}")))?;
         let names: Vec<&str> = session.inputs().iter().map(|i| i.name()).collect();
         for want in ["input", "input_lengths", "scales"] {
@@ -448,16 +512,26 @@ impl PiperSession {
             }
         }
         let has_sid = names.contains(&"sid");
-        Ok(PiperSession { session, has_sid })
+        let audio = session
+            .outputs()
+            .first()
+            .map(|o| o.name().to_string())
+            .ok_or_else(|| err("the graph has no outputs".into()))?;
+        Ok(PiperSession { session, has_sid, audio, durations })
     }
 
-    /// Runs the graph on one utterance's ids; returns mono samples at the voice's rate.
+    /// Whether inferences report phoneme durations.
+    pub fn has_durations(&self) -> bool {
+        self.durations.is_some()
+    }
+
+    /// Runs the graph on one utterance's ids.
     pub fn infer(
         &mut self,
         ids: &[i64],
         scales: Scales,
         speaker: Option<i64>,
-    ) -> Result<Vec<f32>, EngineError> {
+    ) -> Result<Inference, EngineError> {
         use ort::value::Tensor;
         let inf = |e: ort::Error| EngineError::Inference(e.to_string());
         let n = ids.len();
@@ -478,8 +552,20 @@ impl PiperSession {
                 .run(ort::inputs!["input" => input, "input_lengths" => lengths, "scales" => sc])
         }
         .map_err(inf)?;
-        let (_, audio) = outputs[0].try_extract_tensor::<f32>().map_err(inf)?;
-        Ok(audio.to_vec())
+        let (_, audio) = outputs
+            .get(self.audio.as_str())
+            .ok_or_else(|| EngineError::Inference("the graph returned no audio".into()))?
+            .try_extract_tensor::<f32>()
+            .map_err(inf)?;
+        let durations = match &self.durations {
+            Some(name) => outputs
+                .get(name.as_str())
+                .and_then(|v| v.try_extract_tensor::<f32>().ok())
+                .map(|(_, d)| d.to_vec())
+                .filter(|d| d.len() == n),
+            None => None,
+        };
+        Ok(Inference { audio: audio.to_vec(), durations })
     }
 }
 

@@ -57,7 +57,8 @@ fn same_ids_give_the_same_samples() {
         let ids = phoneme_ids(&files.config, &phonemize_sentence(&files.espeak_voice(), s).unwrap());
         let ours = session
             .infer(&ids, Scales { noise_scale: 0.0, length_scale: 1.0, noise_w: 0.0 }, None)
-            .unwrap();
+            .unwrap()
+            .audio;
         let out = dir.path().join(format!("{i}.f32"));
         let csv: Vec<String> = ids.iter().map(|x| x.to_string()).collect();
         let o = Command::new(&py)

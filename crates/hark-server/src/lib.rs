@@ -32,6 +32,7 @@ pub fn router(state: AppState) -> Router {
     let version_checked = Router::new()
         .route("/text_to_speech", post(transcript::bytes))
         .route("/text_to_speech/streaming", post(transcript::streaming))
+        .route("/text_to_speech/with_timestamps", post(transcript::with_timestamps))
         .route("/voices", get(transcript::list_voices))
         .route("/voices/{id}", get(transcript::get_voice))
         .route_layer(axum::middleware::from_fn(middleware::require_version));

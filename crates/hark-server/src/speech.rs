@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use futures::stream::{self, Stream};
 use hark_audio::{AudioPipeline, OutputFormat};
-use hark_engine::{ChunkStream, ErrorCode, SynthesisRequest};
+use hark_engine::{ChunkStream, ErrorCode, SynthesisRequest, WordTiming};
 
 use crate::error::ApiError;
 use crate::state::{AppState, Permit};
@@ -37,6 +37,8 @@ pub struct EncodedStream {
     dialect: &'static str,
     /// Characters of the request text, for usage.
     pub chars: usize,
+    /// Native-rate samples so far: the time base of word timestamps.
+    native_samples: usize,
 }
 
 impl EncodedStream {
@@ -69,6 +71,7 @@ impl EncodedStream {
             first_audio: None,
             dialect: req.dialect,
             chars,
+            native_samples: 0,
         })
     }
 
@@ -79,16 +82,32 @@ impl EncodedStream {
     /// The next encoded bytes (the first call's include the header), or
     /// None at the end. Empty results are skipped.
     pub async fn next_bytes(&mut self) -> Option<Result<Bytes, ApiError>> {
+        self.next_piece().await.map(|r| r.map(|(b, _)| b))
+    }
+
+    /// Like [`next_bytes`](Self::next_bytes), with the words whose audio
+    /// the chunk holds (times in seconds from the start of the audio).
+    pub async fn next_piece(&mut self) -> Option<Result<(Bytes, Vec<WordTiming>), ApiError>> {
+        let mut words = Vec::new();
         loop {
             if self.finished {
                 return None;
             }
             let mut out = self.header.take().unwrap_or_default();
             match self.chunks.next_async().await {
-                Some(Ok(chunk)) => match self.pipeline.push(&chunk.samples) {
-                    Ok(b) => out.extend_from_slice(&b),
-                    Err(e) => return Some(Err(e.into())),
-                },
+                Some(Ok(chunk)) => {
+                    let offset = self.native_samples as f64 / self.chunks.sample_rate as f64;
+                    self.native_samples += chunk.samples.len();
+                    words.extend(chunk.words.into_iter().map(|mut w| {
+                        w.start += offset;
+                        w.end += offset;
+                        w
+                    }));
+                    match self.pipeline.push(&chunk.samples) {
+                        Ok(b) => out.extend_from_slice(&b),
+                        Err(e) => return Some(Err(e.into())),
+                    }
+                }
                 Some(Err(e)) => {
                     self.finished = true;
                     return Some(Err(e.into()));
@@ -108,7 +127,7 @@ impl EncodedStream {
                     self.first_audio = Some(t);
                     metrics::histogram!("hark_time_to_first_byte_seconds", "dialect" => self.dialect).record(t);
                 }
-                return Some(Ok(Bytes::from(out)));
+                return Some(Ok((Bytes::from(out), words)));
             }
         }
     }
@@ -125,17 +144,25 @@ impl EncodedStream {
     }
 
     /// Everything, for whole-file responses; WAV headers carry true sizes.
-    pub async fn collect(mut self) -> Result<Vec<u8>, ApiError> {
+    pub async fn collect(self) -> Result<Vec<u8>, ApiError> {
+        Ok(self.collect_with_words().await?.0)
+    }
+
+    /// Everything, with all word timestamps.
+    pub async fn collect_with_words(mut self) -> Result<(Vec<u8>, Vec<WordTiming>), ApiError> {
         let mut all = Vec::new();
-        while let Some(b) = self.next_bytes().await {
-            all.extend_from_slice(&b?);
+        let mut words = Vec::new();
+        while let Some(piece) = self.next_piece().await {
+            let (b, w) = piece?;
+            all.extend_from_slice(&b);
+            words.extend(w);
         }
         if let Some(h) = self.pipeline.final_header() {
             if h.len() <= all.len() {
                 all[..h.len()].copy_from_slice(&h);
             }
         }
-        Ok(all)
+        Ok((all, words))
     }
 
     /// Seconds of audio produced so far.

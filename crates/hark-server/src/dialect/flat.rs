@@ -30,6 +30,9 @@ pub struct Body {
     output_format: Option<String>,
     #[serde(default)]
     pronunciation_dicts: Option<Vec<String>>,
+    /// Add `word_timestamps` to each streamed chunk.
+    #[serde(default, alias = "add_timestamps")]
+    with_timestamps: bool,
 }
 
 fn translate(model: String, b: Body) -> Result<SpeechRequest, ApiError> {
@@ -47,6 +50,7 @@ fn translate(model: String, b: Body) -> Result<SpeechRequest, ApiError> {
     s.voice = b.voice_id;
     s.speed = check_speed(b.speed.unwrap_or(1.0), 0.5, 2.0, "speed")?;
     s.language = b.language;
+    s.word_timestamps = b.with_timestamps;
     Ok(SpeechRequest { synthesis: s, format, dialect: "flat" })
 }
 
@@ -64,9 +68,13 @@ pub async fn stream(State(state): State<AppState>, Path(model): Path<String>, Ap
             return None;
         }
         let b64 = base64::engine::general_purpose::STANDARD;
-        match s.next_bytes().await {
-            Some(Ok(bytes)) => {
-                let ev = Event::default().event("chunk").data(json!({"audio": b64.encode(&bytes), "index": i}).to_string());
+        match s.next_piece().await {
+            Some(Ok((bytes, words))) => {
+                let mut data = json!({"audio": b64.encode(&bytes), "index": i});
+                if !words.is_empty() {
+                    data["word_timestamps"] = hark_engine::captions::word_timestamps_json(&words);
+                }
+                let ev = Event::default().event("chunk").data(data.to_string());
                 Some((Ok::<_, std::convert::Infallible>(ev), (s, i + 1, false)))
             }
             Some(Err(e)) => {

@@ -38,6 +38,9 @@ pub struct Body {
     sample_rate: Option<u32>,
     #[serde(default)]
     pronunciation_dictionary_locators: Option<Vec<Value>>,
+    /// Hark extension: word timestamps in SSE deltas.
+    #[serde(default)]
+    with_timestamps: bool,
 }
 
 /// `"voice": "joe"` or `"voice": {"id": "..."}`.
@@ -84,6 +87,7 @@ fn translate(state: &AppState, b: Body) -> Result<(SpeechRequest, bool), ApiErro
     s.voice = voice;
     s.speed = check_speed(b.speed.unwrap_or(1.0), 0.25, 4.0, "speed")?;
     s.language = b.language_code;
+    s.word_timestamps = b.with_timestamps;
     Ok((SpeechRequest { synthesis: s, format, dialect: "openai" }, sse))
 }
 
@@ -99,8 +103,14 @@ pub async fn speech(State(state): State<AppState>, ApiJson(body): ApiJson<Body>)
             return None;
         }
         let b64 = base64::engine::general_purpose::STANDARD;
-        let (data, done) = match s.next_bytes().await {
-            Some(Ok(bytes)) => (json!({"type": "speech.audio.delta", "audio": b64.encode(&bytes)}), false),
+        let (data, done) = match s.next_piece().await {
+            Some(Ok((bytes, words))) => {
+                let mut d = json!({"type": "speech.audio.delta", "audio": b64.encode(&bytes)});
+                if !words.is_empty() {
+                    d["word_timestamps"] = hark_engine::captions::word_timestamps_json(&words);
+                }
+                (d, false)
+            }
             Some(Err(e)) => (json!({"type": "error", "error": {"code": e.code.as_str(), "message": e.message}}), true),
             None => {
                 let chars = s.chars as u64;

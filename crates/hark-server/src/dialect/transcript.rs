@@ -26,6 +26,7 @@ pub struct Body {
     speed: Option<Speed>,
 }
 
+
 #[derive(Debug, Deserialize)]
 struct VoiceSpec {
     #[serde(default = "mode_id")]
@@ -96,6 +97,19 @@ pub async fn bytes(State(state): State<AppState>, ApiJson(body): ApiJson<Body>) 
 pub async fn streaming(State(state): State<AppState>, ApiJson(body): ApiJson<Body>) -> Result<Response, ApiError> {
     let stream = EncodedStream::start(&state, translate(body)?).await?;
     Ok(streaming_response(stream))
+}
+
+/// `POST /text_to_speech/with_timestamps`: base64 audio and word times.
+pub async fn with_timestamps(State(state): State<AppState>, ApiJson(body): ApiJson<Body>) -> Result<Json<Value>, ApiError> {
+    let mut req = translate(body)?;
+    req.synthesis.word_timestamps = true;
+    let stream = EncodedStream::start(&state, req).await?;
+    let (audio, words) = stream.collect_with_words().await?;
+    use base64::Engine as _;
+    Ok(Json(serde_json::json!({
+        "audio": base64::engine::general_purpose::STANDARD.encode(audio),
+        "word_timestamps": hark_engine::captions::word_timestamps_json(&words),
+    })))
 }
 
 /// `GET /voices`

@@ -50,6 +50,9 @@ pub struct GenerateArgs {
     /// Output file; `-` writes to stdout (also the default when stdout is not a terminal).
     #[arg(short = 'o', long)]
     output: Option<PathBuf>,
+    /// Write word timestamps here: .json (the API's shape), .srt or .vtt captions.
+    #[arg(long, value_name = "FILE")]
+    timestamps: Option<PathBuf>,
     /// No summary line and no progress bar.
     #[arg(short, long)]
     quiet: bool,
@@ -88,6 +91,7 @@ pub fn run(config: EngineConfig, args: GenerateArgs) -> anyhow::Result<()> {
     req.noise_scale = args.noise_scale;
     req.noise_w = args.noise_w;
     req.sentence_pause = args.sentence_pause;
+    req.word_timestamps = args.timestamps.is_some();
 
     let started = Instant::now();
     let stream = engine.synthesize(req)?;
@@ -118,9 +122,19 @@ pub fn run(config: EngineConfig, args: GenerateArgs) -> anyhow::Result<()> {
     });
 
     let mut first_audio = None;
+    let native_rate = stream.sample_rate as f64;
+    let mut native_samples = 0usize;
+    let mut words = Vec::new();
     write(&mut sink, &pipeline.header())?;
     for chunk in stream {
         let chunk = chunk?;
+        let offset = native_samples as f64 / native_rate;
+        words.extend(chunk.words.iter().cloned().map(|mut w| {
+            w.start += offset;
+            w.end += offset;
+            w
+        }));
+        native_samples += chunk.samples.len();
         first_audio.get_or_insert_with(|| started.elapsed());
         write(&mut sink, &pipeline.push(&chunk.samples)?)?;
         if let Some(b) = &bar {
@@ -133,6 +147,9 @@ pub fn run(config: EngineConfig, args: GenerateArgs) -> anyhow::Result<()> {
     }
     let elapsed = started.elapsed();
     let audio_s = pipeline.duration().as_secs_f64();
+    if let Some(path) = &args.timestamps {
+        write_timestamps(path, &words)?;
+    }
 
     let where_to = match sink {
         Sink::Stdout(mut out) => {
@@ -165,6 +182,17 @@ pub fn run(config: EngineConfig, args: GenerateArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+fn write_timestamps(path: &std::path::Path, words: &[hark_engine::WordTiming]) -> anyhow::Result<()> {
+    use hark_engine::captions;
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let text = match ext.as_deref() {
+        Some("srt") => captions::to_srt(words),
+        Some("vtt") => captions::to_vtt(words),
+        _ => serde_json::to_string_pretty(&captions::word_timestamps_json(words))?,
+    };
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
 fn write(sink: &mut Sink, bytes: &[u8]) -> anyhow::Result<()> {

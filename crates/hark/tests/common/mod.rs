@@ -2,6 +2,8 @@
 //! the real voice that scripts/setup.sh installed.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::io::Write;
