@@ -65,7 +65,8 @@ def main():
         raise SystemExit("expected an error for an unknown voice")
     except Exception as e:  # openai.NotFoundError
         assert getattr(e, "status_code", None) == 404, e
-        assert "VOICE_NOT_FOUND" in str(e), e
+        # The SDK reads our error body: its code and message come through.
+        assert getattr(e, "code", None) == "VOICE_NOT_FOUND", (getattr(e, "code", None), getattr(e, "body", None))
         print("unknown voice:", type(e).__name__)
     print("openai sdk: all checks passed")
 

@@ -35,7 +35,8 @@ pub trait AudioEncoder: Send {
     /// Flush buffered audio and write any trailer.
     fn finish(&mut self, out: &mut Vec<u8>) -> Result<(), AudioError>;
     /// For seekable sinks: a header with the true sizes, to overwrite at
-    /// offset 0 after finish (WAV); `None` when not needed.
+    /// offset 0 after finish (WAV, FLAC, MP3); `None` when not needed. It
+    /// is never longer than what the stream had there.
     fn final_header(&self) -> Option<Vec<u8>>;
 }
 

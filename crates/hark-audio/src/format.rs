@@ -28,7 +28,8 @@ pub const DEFAULT_BIT_RATE: u32 = 192_000;
 
 /// Sample rates of MPEG audio (MP3 and AAC): MPEG-1, MPEG-2 and MPEG-2.5
 /// each define three, and a stream can only be at one of them.
-pub const MPEG_SAMPLE_RATES: &[u32] = &[8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000];
+pub const MPEG_SAMPLE_RATES: &[u32] =
+    &[8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000];
 /// The only rates libopus encodes at; the pipeline resamples to one of them.
 pub const OPUS_SAMPLE_RATES: &[u32] = &[8000, 12000, 16000, 24000, 48000];
 
@@ -44,8 +45,8 @@ const MP3_BIT_RATES_MPEG2: &[u32] = &[
 ];
 /// MP3 bit rates at MPEG-1 rates (32-48 kHz), less 56 kbps as above.
 const MP3_BIT_RATES_MPEG1: &[u32] = &[
-    32_000, 40_000, 48_000, 64_000, 80_000, 96_000, 112_000, 128_000, 160_000, 192_000,
-    224_000, 256_000, 320_000,
+    32_000, 40_000, 48_000, 64_000, 80_000, 96_000, 112_000, 128_000, 160_000, 192_000, 224_000,
+    256_000, 320_000,
 ];
 
 /// How the encoded samples are packaged in the byte stream.
@@ -193,7 +194,9 @@ impl Container {
             })),
             Self::Aac => Some(BitRates::Range {
                 min: MIN_BIT_RATE,
-                max: sample_rate.saturating_mul(6).clamp(MIN_BIT_RATE, MAX_BIT_RATE),
+                max: sample_rate
+                    .saturating_mul(6)
+                    .clamp(MIN_BIT_RATE, MAX_BIT_RATE),
             }),
             Self::Opus => Some(BitRates::Range {
                 min: MIN_BIT_RATE,
@@ -538,7 +541,9 @@ mod tests {
         )
         .unwrap();
         assert_eq!((f.container, f.bit_rate), (Container::Opus, Some(64000)));
-        assert!(serde_json::to_string(&f).unwrap().contains(r#""bit_rate":64000"#));
+        assert!(serde_json::to_string(&f)
+            .unwrap()
+            .contains(r#""bit_rate":64000"#));
     }
 
     #[test]
@@ -562,7 +567,12 @@ mod tests {
             assert!(c.is_compressed());
             assert!(c.allowed_encodings().is_empty());
         }
-        for c in [Container::Wav, Container::Raw, Container::Mulaw, Container::Alaw] {
+        for c in [
+            Container::Wav,
+            Container::Raw,
+            Container::Mulaw,
+            Container::Alaw,
+        ] {
             assert!(!c.is_compressed());
             assert!(c.bit_rates(16000).is_none());
             assert!(c.sample_rates().is_none());
@@ -587,13 +597,25 @@ mod tests {
         assert_eq!(mp3(8000).to_string(), "32000, 40000, 48000, 64000");
 
         let aac = |rate| Container::Aac.bit_rates(rate).unwrap();
-        assert_eq!(aac(8000), BitRates::Range { min: 32_000, max: 48_000 });
+        assert_eq!(
+            aac(8000),
+            BitRates::Range {
+                min: 32_000,
+                max: 48_000
+            }
+        );
         assert_eq!(aac(22050).max(), 132_300);
         assert_eq!(aac(48000).max(), 288_000);
         assert_eq!(aac(24000).to_string(), "32000-144000");
 
         let opus = Container::Opus.bit_rates(8000).unwrap();
-        assert_eq!(opus, BitRates::Range { min: MIN_BIT_RATE, max: MAX_BIT_RATE });
+        assert_eq!(
+            opus,
+            BitRates::Range {
+                min: MIN_BIT_RATE,
+                max: MAX_BIT_RATE
+            }
+        );
         assert_eq!(opus.best_up_to(DEFAULT_BIT_RATE), DEFAULT_BIT_RATE);
     }
 

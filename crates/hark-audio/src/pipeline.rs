@@ -66,7 +66,10 @@ impl AudioPipeline {
     }
 
     /// Header with exact sizes to write at offset 0 after `finish`, for
-    /// formats whose streaming header has placeholders (WAV).
+    /// formats whose streaming header has placeholders: WAV (sizes), FLAC
+    /// (STREAMINFO totals and MD5) and MP3 (LAME's Info frame, which lets
+    /// players trim encoder delay and padding). Always no longer than the
+    /// bytes it replaces; `None` for the rest.
     pub fn final_header(&self) -> Option<Vec<u8>> {
         self.encoder.final_header()
     }

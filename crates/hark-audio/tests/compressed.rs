@@ -226,7 +226,9 @@ fn check_decodes(path: &Path, bytes: &[u8], format: &OutputFormat, samples: u64,
     assert_eq!(p.sample_rate, expect.probe_rate.unwrap_or(rate), "{path:?}");
     assert_eq!(p.channels, 1, "{path:?}");
 
-    let Some(decoded) = decode(path, rate) else { return };
+    let Some(decoded) = decode(path, rate) else {
+        return;
+    };
     let reference = reference(rate);
     assert_eq!(reference.len() as u64, samples);
     // Duration within 50 ms once the delay the format cannot signal and
@@ -263,7 +265,9 @@ fn check_decodes(path: &Path, bytes: &[u8], format: &OutputFormat, samples: u64,
 /// The prefix cut before `finish` decodes to some audio on its own.
 fn check_prefix_plays(path: &Path, prefix: &[u8], rate: u32) {
     std::fs::write(path, prefix).unwrap();
-    let Some(decoded) = decode(path, rate) else { return };
+    let Some(decoded) = decode(path, rate) else {
+        return;
+    };
     let seconds = decoded.len() as f64 / f64::from(rate);
     eprintln!(
         "{}: {} bytes decode to {seconds:.3} s",
@@ -271,7 +275,10 @@ fn check_prefix_plays(path: &Path, prefix: &[u8], rate: u32) {
         prefix.len()
     );
     // Half a second went in; allow for what the codec still held.
-    assert!(seconds >= 0.2, "{path:?}: prefix decodes to only {seconds} s");
+    assert!(
+        seconds >= 0.2,
+        "{path:?}: prefix decodes to only {seconds} s"
+    );
     assert!(rms(&decoded) > 0.01, "{path:?}: prefix decodes to silence");
 }
 
@@ -281,7 +288,11 @@ fn run_format(container: Container, rate: u32, bit_rate: Option<u32>, expect: &E
     let e = encode(&format);
     let name = format!("{container}_{rate}");
     let ext = format.file_extension();
-    check_prefix_plays(&dir.path().join(format!("{name}_prefix.{ext}")), &e.prefix, rate);
+    check_prefix_plays(
+        &dir.path().join(format!("{name}_prefix.{ext}")),
+        &e.prefix,
+        rate,
+    );
     // A client's view: the streamed bytes as they came.
     check_decodes(
         &dir.path().join(format!("{name}_stream.{ext}")),
@@ -313,25 +324,21 @@ fn mp3_decodes_at_several_rates() {
         let e = encode(&format);
         let ext = format.file_extension();
         check_prefix_plays(&dir.path().join(format!("prefix.{ext}")), &e.prefix, rate);
+        // LAME's delay is 576 + 529 samples; the empty Info frame adds one
+        // frame before it.
         let streamed = Expect {
             codec: "mp3",
             probe_rate: None,
             delay: frame + 1105,
             tail: 2 * frame,
         };
-        // The streamed bytes may be decoded at a lag a few samples off
-        // LAME's nominal delay; measure it rather than assume it.
-        let path = dir.path().join(format!("stream.{ext}"));
-        std::fs::write(&path, &e.bytes).unwrap();
-        if let Some(decoded) = decode(&path, rate) {
-            let (lag, corr) = best_alignment(&decoded, &reference(rate), 3 * frame);
-            assert!(corr > 0.9, "mp3 {rate} streamed: correlation {corr}");
-            let streamed = Expect {
-                delay: lag,
-                ..streamed
-            };
-            check_decodes(&path, &e.bytes, &format, e.samples, &streamed);
-        }
+        check_decodes(
+            &dir.path().join(format!("stream.{ext}")),
+            &e.bytes,
+            &format,
+            e.samples,
+            &streamed,
+        );
         // With the Info frame filled in, decoders trim delay and padding.
         let finalized = e.finalized.expect("mp3 has a final header");
         check_decodes(
@@ -394,10 +401,15 @@ fn flac_is_exact() {
         .iter()
         .map(|&s| f32::from(f32_to_i16(s)) / 32768.0)
         .collect();
-    for (name, bytes) in [("stream", &e.bytes), ("final", e.finalized.as_ref().unwrap())] {
+    for (name, bytes) in [
+        ("stream", &e.bytes),
+        ("final", e.finalized.as_ref().unwrap()),
+    ] {
         let path = dir.path().join(format!("{name}.flac"));
         std::fs::write(&path, bytes).unwrap();
-        let Some(decoded) = decode(&path, rate) else { return };
+        let Some(decoded) = decode(&path, rate) else {
+            return;
+        };
         assert_eq!(decoded.len(), want.len(), "{name}");
         assert!(decoded == want, "{name}: samples differ");
     }
@@ -421,7 +433,11 @@ fn flac_final_header_has_exact_totals() {
     assert_eq!(e.samples, 48000);
 
     let (total, min_frame, max_frame, md5) = streaminfo(&e.bytes);
-    assert_eq!((total, min_frame, max_frame, md5), (0, 0, 0, [0; 16]), "unknown while streaming");
+    assert_eq!(
+        (total, min_frame, max_frame, md5),
+        (0, 0, 0, [0; 16]),
+        "unknown while streaming"
+    );
 
     let finalized = e.finalized.unwrap();
     let (total, min_frame, max_frame, md5) = streaminfo(&finalized);
@@ -437,7 +453,17 @@ fn flac_final_header_has_exact_totals() {
     std::fs::write(&path, &finalized).unwrap();
     let Some(out) = tool(
         "ffmpeg",
-        &["-v", "error", "-i", path.to_str().unwrap(), "-c:a", "pcm_s16le", "-f", "md5", "-"],
+        &[
+            "-v",
+            "error",
+            "-i",
+            path.to_str().unwrap(),
+            "-c:a",
+            "pcm_s16le",
+            "-f",
+            "md5",
+            "-",
+        ],
     ) else {
         return;
     };
@@ -462,8 +488,13 @@ fn flac_handles_any_tail_length() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.flac");
         std::fs::write(&path, &bytes).unwrap();
-        let Some(decoded) = decode(&path, 8000) else { return };
-        let want: Vec<f32> = input.iter().map(|&s| f32::from(f32_to_i16(s)) / 32768.0).collect();
+        let Some(decoded) = decode(&path, 8000) else {
+            return;
+        };
+        let want: Vec<f32> = input
+            .iter()
+            .map(|&s| f32::from(f32_to_i16(s)) / 32768.0)
+            .collect();
         assert_eq!(decoded, want, "{len} samples");
     }
 }
@@ -498,10 +529,17 @@ fn mp3_rejects_impossible_explicit_bit_rates() {
     );
     // Not in MP3's table at all.
     let err = OutputFormat::with_bit_rate(Container::Mp3, None, 48000, Some(100_000)).unwrap_err();
-    assert!(err.to_string().contains("possible bit rates there are 32000, 40000"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("possible bit rates there are 32000, 40000"),
+        "{err}"
+    );
     // Outside the API's range.
     let err = OutputFormat::with_bit_rate(Container::Mp3, None, 48000, Some(8000)).unwrap_err();
-    assert_eq!(err.to_string(), "bit_rate 8000 is out of range: must be 32000-320000");
+    assert_eq!(
+        err.to_string(),
+        "bit_rate 8000 is out of range: must be 32000-320000"
+    );
     // Unspecified gets the best the rate allows, so it never fails.
     for (rate, best) in [(8000, 64_000), (24000, 160_000), (44100, 192_000)] {
         let f = OutputFormat::new(Container::Mp3, None, rate).unwrap();
@@ -531,7 +569,10 @@ fn opus_bit_rate_is_honoured() {
         let kbps = file_kbps(e.bytes.len(), SECONDS);
         let want = f64::from(bit_rate) / 1000.0;
         eprintln!("opus {rate} Hz at {want} kbps: {kbps:.1} kbps");
-        assert!((kbps - want).abs() < 0.15 * want, "{rate} Hz: {kbps} kbps, want {want}");
+        assert!(
+            (kbps - want).abs() < 0.15 * want,
+            "{rate} Hz: {kbps} kbps, want {want}"
+        );
     }
 }
 
@@ -542,12 +583,15 @@ fn opus_rejects_rates_it_cannot_run_at() {
         err.to_string(),
         "sample_rate 22050 is not supported by opus: must be one of 8000, 12000, 16000, 24000, 48000"
     );
-    assert!(AudioPipeline::new(22050, &OutputFormat {
-        container: Container::Opus,
-        encoding: hark_audio::Encoding::PcmS16le,
-        sample_rate: 44100,
-        bit_rate: None,
-    })
+    assert!(AudioPipeline::new(
+        22050,
+        &OutputFormat {
+            container: Container::Opus,
+            encoding: hark_audio::Encoding::PcmS16le,
+            sample_rate: 44100,
+            bit_rate: None,
+        }
+    )
     .is_err());
     assert!(matches!(
         OpusEncoder::new(22050, 64000),
@@ -646,7 +690,8 @@ mod aac {
         let kbps = file_kbps(e.bytes.len(), seconds);
         assert!((kbps - 128.0).abs() < 12.8, "{kbps} kbps");
 
-        let err = OutputFormat::with_bit_rate(Container::Aac, None, 8000, Some(64_000)).unwrap_err();
+        let err =
+            OutputFormat::with_bit_rate(Container::Aac, None, 8000, Some(64_000)).unwrap_err();
         assert_eq!(
             err.to_string(),
             "bit_rate 64000 is not possible for aac at 8000 Hz: possible bit rates there are \
@@ -672,4 +717,87 @@ fn compressed_containers_normalise_inapplicable_fields() {
     assert_eq!((f.bit_rate, f.effective_bit_rate()), (None, None));
     let f = OutputFormat::with_bit_rate(Container::Wav, None, 16000, Some(64000)).unwrap();
     assert_eq!(f.bit_rate, None);
+}
+
+/// Every compressed container available in this build.
+fn compressed() -> Vec<Container> {
+    Container::ALL
+        .iter()
+        .copied()
+        .filter(|c| c.is_compressed() && c.is_available())
+        .collect()
+}
+
+/// No audio at all, and hostile samples (NaN, infinities, far over full
+/// scale), still give a stream and no error or panic.
+#[test]
+fn empty_and_hostile_input() {
+    let dir = tempfile::tempdir().unwrap();
+    for c in compressed() {
+        let format = OutputFormat::new(c, None, 16000).unwrap();
+        let mut p = AudioPipeline::new(16000, &format).unwrap();
+        let mut bytes = p.header();
+        bytes.extend(p.finish().unwrap());
+        assert!(matches!(p.push(&[0.0]), Err(AudioError::Finished)), "{c}");
+        // A seekable sink can always write the final header over the start.
+        if let Some(h) = p.final_header() {
+            assert!(h.len() <= bytes.len(), "{c}: {} > {}", h.len(), bytes.len());
+        }
+        eprintln!("{c}: empty stream is {} bytes", bytes.len());
+
+        let mut p = AudioPipeline::new(16000, &format).unwrap();
+        let mut bytes = p.header();
+        let hostile = [f32::NAN, f32::INFINITY, f32::NEG_INFINITY, 1e30, -1e30, 0.5];
+        for _ in 0..2000 {
+            bytes.extend(p.push(&hostile).unwrap());
+        }
+        bytes.extend(p.finish().unwrap());
+        let path = dir
+            .path()
+            .join(format!("hostile.{}", format.file_extension()));
+        std::fs::write(&path, &bytes).unwrap();
+        let Some(decoded) = decode(&path, 16000) else {
+            return;
+        };
+        assert!(decoded.len() >= 12000, "{c}: {} samples", decoded.len());
+        assert!(
+            decoded.iter().all(|s| s.is_finite() && s.abs() <= 1.5),
+            "{c}"
+        );
+    }
+}
+
+/// Encoders built directly (not through a validated format) check their
+/// parameters too, and refuse audio after `finish`.
+#[test]
+fn encoders_check_their_own_parameters() {
+    use hark_audio::Mp3Encoder;
+    assert!(matches!(
+        Mp3Encoder::new(24000, 192_000),
+        Err(AudioError::UnsupportedBitRate { .. })
+    ));
+    assert!(matches!(
+        Mp3Encoder::new(20000, 64_000),
+        Err(AudioError::UnsupportedSampleRate { .. })
+    ));
+    assert!(matches!(
+        OpusEncoder::new(48000, 1_000_000),
+        Err(AudioError::UnsupportedBitRate { .. })
+    ));
+
+    let mut encoders: Vec<Box<dyn AudioEncoder>> = vec![
+        Box::new(Mp3Encoder::new(24000, 64_000).unwrap()),
+        Box::new(OpusEncoder::new(24000, 64_000).unwrap()),
+        Box::new(FlacEncoder::new(24000).unwrap()),
+    ];
+    for enc in &mut encoders {
+        let mut out = Vec::new();
+        enc.encode(&[0.1; 100], &mut out).unwrap();
+        enc.finish(&mut out).unwrap();
+        assert!(!out.is_empty());
+        assert!(matches!(
+            enc.encode(&[0.1], &mut out),
+            Err(AudioError::Finished)
+        ));
+    }
 }

@@ -203,12 +203,13 @@ impl VoiceSessions {
         }
     }
 
-    /// Runs one inference on the best session for the current load.
-    fn infer(&self, ids: &[i64], scales: Scales, speaker: Option<i64>) -> Result<piper::Inference, EngineError> {
+    /// Runs one inference on the best session for the current load;
+    /// `priority` orders waiters (the chunk's number in its request).
+    fn infer(&self, ids: &[i64], scales: Scales, speaker: Option<i64>, priority: u64) -> Result<piper::Inference, EngineError> {
         use std::sync::atomic::Ordering;
         let others = self.active.fetch_add(1, Ordering::SeqCst);
         let _active = ActiveGuard(&self.active);
-        let mut lease = self.lease(others == 0)?;
+        let mut lease = self.lease(others == 0, priority)?;
         let session = match &mut lease {
             SessionLease::Wide(g) => match g.as_mut() {
                 Some(s) => s,
@@ -219,7 +220,7 @@ impl VoiceSessions {
         session.infer(ids, scales, speaker)
     }
 
-    fn lease(&self, alone: bool) -> Result<SessionLease<'_>, EngineError> {
+    fn lease(&self, alone: bool, priority: u64) -> Result<SessionLease<'_>, EngineError> {
         let try_wide = alone || self.narrow.is_none();
         if let (true, Some(wide)) = (try_wide, &self.wide) {
             let guard = if self.narrow.is_none() {
@@ -239,7 +240,7 @@ impl VoiceSessions {
             }
         }
         match &self.narrow {
-            Some(pool) => Ok(SessionLease::Narrow(pool.get()?)),
+            Some(pool) => Ok(SessionLease::Narrow(pool.get(priority)?)),
             None => Err(EngineError::Inference("no sessions configured".into())),
         }
     }
@@ -257,7 +258,7 @@ impl VoiceSessions {
             }
         }
         if let Some(pool) = &self.narrow {
-            let mut leases: Vec<_> = (0..narrow.min(pool.max())).map(|_| pool.get()).collect::<Result<_, _>>()?;
+            let mut leases: Vec<_> = (0..narrow.min(pool.max())).map(|_| pool.get(0)).collect::<Result<_, _>>()?;
             for l in leases.iter_mut() {
                 l.infer(ids, scales, None)?;
             }
@@ -384,14 +385,14 @@ impl Engine {
 
         let timestamps = req.word_timestamps;
         // One chunk of text (and its offset in the request) -> samples and word times.
-        type Job = Box<dyn FnMut(&str, usize) -> Result<(Vec<f32>, Vec<WordTiming>), EngineError> + Send>;
+        type Job = Box<dyn FnMut(&str, usize, u64) -> Result<(Vec<f32>, Vec<WordTiming>), EngineError> + Send>;
         let job: Job = match &entry.source {
             VoiceSource::Piper(files) => {
                 let rt = self.piper_runtime(files)?;
                 let scales = piper_scales(&files.config, &req)?;
                 let speaker = piper_speaker(files, req.speaker.as_deref())?;
                 let espeak_voice = files.espeak_voice();
-                Box::new(move |text: &str, offset: usize| {
+                Box::new(move |text: &str, offset: usize, priority: u64| {
                     let clauses = piper::phonemize_clauses(&espeak_voice, text)?;
                     if clauses.iter().all(|c| c.phonemes.trim().is_empty()) {
                         return Ok((Vec::new(), Vec::new()));
@@ -407,7 +408,7 @@ impl Engine {
                         spans.push(start..ids.len());
                     }
                     ids.extend(get("$"));
-                    let out = rt.sessions.infer(&ids, scales, speaker)?;
+                    let out = rt.sessions.infer(&ids, scales, speaker, priority)?;
                     let words = match (&out.durations, timestamps) {
                         (Some(d), true) => {
                             let mut clause_ids = Vec::with_capacity(clauses.len());
@@ -439,7 +440,7 @@ impl Engine {
                 }
                 let name = name.clone();
                 let wpm = (175.0 * req.speed).round() as i32;
-                Box::new(move |text: &str, _offset: usize| {
+                Box::new(move |text: &str, _offset: usize, _priority: u64| {
                     let mut out = Vec::new();
                     hark_espeak::synthesize(&name, text, wpm, |s| {
                         out.extend(s.iter().map(|&v| v as f32 / 32768.0));
@@ -461,7 +462,7 @@ impl Engine {
                         return;
                     }
                     let piece = text.get(range.clone()).unwrap_or("");
-                    let result = job(piece, range.start).map(|(mut samples, mut words)| {
+                    let result = job(piece, range.start, index as u64).map(|(mut samples, mut words)| {
                         if sentence_end && pause > 0 {
                             samples.resize(samples.len() + pause, 0.0);
                         }

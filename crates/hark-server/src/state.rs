@@ -27,9 +27,11 @@ impl Default for ServerConfig {
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         ServerConfig {
-            // One per session the engine runs in parallel, plus one being
-            // encoded: more in flight would only interleave, not go faster.
-            max_in_flight: cores + 1,
+            // Requests in flight share the sessions chunk by chunk, first
+            // chunks first (see hark_engine::pool), so admitting several per
+            // core keeps time to first audio low under load without
+            // lowering throughput; beyond that they wait here.
+            max_in_flight: 8 * cores,
             max_queue: 64,
             queue_timeout: Duration::from_secs(30),
             max_chars: 20_000,

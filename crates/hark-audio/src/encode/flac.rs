@@ -34,6 +34,8 @@ pub struct FlacEncoder {
     /// Smallest and largest frame in bytes, for the final STREAMINFO.
     frame_bytes: Option<(usize, usize)>,
     sink: ByteSink,
+    /// After the short last block nothing may follow.
+    finished: bool,
 }
 
 /// Block size for `sample_rate`: the usual 4096 at 32 kHz and above, less
@@ -84,6 +86,7 @@ impl FlacEncoder {
             frames: 0,
             frame_bytes: None,
             sink: ByteSink::new(),
+            finished: false,
         })
     }
 
@@ -127,6 +130,9 @@ impl AudioEncoder for FlacEncoder {
 
     /// Emits a frame for each block filled; the rest waits.
     fn encode(&mut self, samples: &[f32], out: &mut Vec<u8>) -> Result<(), AudioError> {
+        if self.finished {
+            return Err(AudioError::Finished);
+        }
         for &s in samples {
             self.block.push(i32::from(f32_to_i16(s)));
             if self.block.len() == self.block_size {
@@ -139,6 +145,7 @@ impl AudioEncoder for FlacEncoder {
     /// The last, shorter block (FLAC allows the last block of a
     /// fixed-block-size stream to be short).
     fn finish(&mut self, out: &mut Vec<u8>) -> Result<(), AudioError> {
+        self.finished = true;
         if !self.block.is_empty() {
             self.flush_block(out)?;
         }

@@ -139,7 +139,9 @@ impl AudioEncoder for Mp3Encoder {
         self.finished = true;
         // LAME documents 7200 bytes as always enough for the flush.
         out.reserve(7200);
-        self.lame.flush_to_vec::<FlushGap>(out).map_err(encode_err)?;
+        self.lame
+            .flush_to_vec::<FlushGap>(out)
+            .map_err(encode_err)?;
         Ok(())
     }
 

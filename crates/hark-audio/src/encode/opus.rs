@@ -79,10 +79,11 @@ impl OpusEncoder {
         let lookahead = u64::try_from(opus.get_lookahead().map_err(opus_err)?).unwrap_or(0);
 
         let granule_step = u64::from(GRANULE_RATE / sample_rate);
-        let pre_skip = u16::try_from(lookahead * granule_step).map_err(|_| AudioError::Encoder {
-            codec: "opus",
-            message: format!("lookahead of {lookahead} samples does not fit OpusHead"),
-        })?;
+        let pre_skip =
+            u16::try_from(lookahead * granule_step).map_err(|_| AudioError::Encoder {
+                codec: "opus",
+                message: format!("lookahead of {lookahead} samples does not fit OpusHead"),
+            })?;
 
         let mut encoder = Self {
             opus,
@@ -143,7 +144,11 @@ impl OpusEncoder {
     /// Encodes `count` packets from the front of `pending`. The last one
     /// ends the page, or with `last_granule` the stream, whose final
     /// granule position it becomes.
-    fn encode_packets(&mut self, count: usize, last_granule: Option<u64>) -> Result<(), AudioError> {
+    fn encode_packets(
+        &mut self,
+        count: usize,
+        last_granule: Option<u64>,
+    ) -> Result<(), AudioError> {
         for i in 0..count {
             let input = &self.pending[i * self.frame..(i + 1) * self.frame];
             let len = self

@@ -373,6 +373,18 @@ impl Out {
         self.text.push_str(p);
     }
 
+    /// Appends `'s` to the last word, for the plural of a spelled
+    /// initialism ("CEOs" -> "c e o's"): espeak-ng reads a bare "os" after a
+    /// letter as a word.
+    fn append_s(&mut self) {
+        if let Some(last) = self.words.last_mut() {
+            if last.output.end == self.text.len() {
+                self.text.push_str("'s");
+                last.output.end = self.text.len();
+            }
+        }
+    }
+
     fn finish(self) -> Normalized {
         Normalized {
             text: self.text,
@@ -393,7 +405,7 @@ struct Cx<'a> {
     out: Out,
 }
 
-impl Cx<'_> {
+impl<'a> Cx<'a> {
     fn tok(&self, j: usize) -> Option<Tok> {
         self.toks.get(j).copied()
     }
@@ -402,7 +414,7 @@ impl Cx<'_> {
         self.toks.get(j).map(|t| t.kind)
     }
 
-    fn text(&self, j: usize) -> &str {
+    fn text(&self, j: usize) -> &'a str {
         self.toks
             .get(j)
             .and_then(|t| self.src.get(t.start..t.end))

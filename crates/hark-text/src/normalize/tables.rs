@@ -146,6 +146,7 @@ pub enum Fit {
 /// A unit of measure: symbol, English singular/plural, Spanish
 /// singular/plural and whether the Spanish noun is feminine (which changes
 /// "un"/"una" and "veintiún"/"veintiuna").
+#[derive(Debug)]
 pub struct Unit {
     pub sym: &'static str,
     pub en: (&'static str, &'static str),
@@ -484,10 +485,11 @@ const fn ab(key: &'static str, bare: bool, exp: &'static str, kind: AbbrKind) ->
 use AbbrKind::{BeforeNum, Final, Plain, Title, WeakFinal};
 
 pub const ABBR_EN: &[Abbr] = &[
-    ab("Mr", true, "mister", Title),
-    ab("Mrs", true, "missus", Title),
-    ab("Ms", true, "miz", Title),
-    ab("Messrs", false, "messieurs", Title),
+    // Always titles, whatever follows ("Mr. and Mrs. Smith").
+    ab("Mr", true, "mister", Plain),
+    ab("Mrs", true, "missus", Plain),
+    ab("Ms", true, "miz", Plain),
+    ab("Messrs", false, "messieurs", Plain),
     ab("Prof", false, "professor", Title),
     ab("Gen", false, "general", Title),
     ab("Gov", false, "governor", Title),

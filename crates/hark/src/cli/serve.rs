@@ -12,7 +12,7 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080", env = "HARK_ADDR")]
     addr: SocketAddr,
-    /// Syntheses running at once (default: cores + 1).
+    /// Syntheses running at once (default: 8 per core); more wait in the queue.
     #[arg(long)]
     max_in_flight: Option<usize>,
     /// Requests allowed to wait for a slot before 503 OVERLOADED.
