@@ -14,15 +14,20 @@ import wave
 from openai import OpenAI
 
 
-def probe(data: bytes, suffix: str) -> dict:
+def probe(data: bytes, suffix: str) -> tuple[dict, float]:
+    """Codec facts from ffprobe, and the duration found by decoding it all
+    (a streamed file's header may not know its length)."""
     with tempfile.NamedTemporaryFile(suffix=suffix) as f:
         f.write(data)
         f.flush()
         out = subprocess.run(
-            ["ffprobe", "-v", "error", "-show_entries", "stream=codec_name,sample_rate,channels:format=duration",
+            ["ffprobe", "-v", "error", "-show_entries", "stream=codec_name,sample_rate,channels",
              "-of", "json", f.name],
             capture_output=True, text=True, check=True)
-    return json.loads(out.stdout)
+        pcm = subprocess.run(["ffmpeg", "-v", "error", "-i", f.name, "-f", "s16le", "-ac", "1", "-ar", "16000", "-"],
+                             capture_output=True, check=True)
+        assert not pcm.stderr, pcm.stderr
+    return json.loads(out.stdout), len(pcm.stdout) / 2 / 16000
 
 
 def main():
@@ -40,8 +45,7 @@ def main():
             secs = (len(data) - 44) / 2 / 24000
             assert data[:4] == b"RIFF", data[:4]
         else:
-            info = probe(data, "." + fmt)
-            secs = float(info["format"]["duration"])
+            info, secs = probe(data, "." + fmt)
             print(f"{fmt}: {info['streams'][0]['codec_name']} {info['streams'][0]['sample_rate']} Hz")
         assert 1.5 < secs < 8.0, (fmt, secs)
         print(f"create {fmt}: {len(data)} bytes, {secs:.2f} s")

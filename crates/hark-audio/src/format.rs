@@ -24,6 +24,8 @@ pub const MAX_BIT_RATE: u32 = 320_000;
 /// The bit rate a lossy format gets when the request names none, unless the
 /// codec cannot reach it at the chosen sample rate; then it gets the highest
 /// it can (see [`OutputFormat::effective_bit_rate`]).
+/// Opus's default when none is asked for (see [`OutputFormat::effective_bit_rate`]).
+pub const OPUS_SPEECH_BIT_RATE: u32 = 64_000;
 pub const DEFAULT_BIT_RATE: u32 = 192_000;
 
 /// Sample rates of MPEG audio (MP3 and AAC): MPEG-1, MPEG-2 and MPEG-2.5
@@ -487,9 +489,16 @@ impl OutputFormat {
     /// 192 kbps explicitly is an error.
     pub fn effective_bit_rate(&self) -> Option<u32> {
         let possible = self.container.bit_rates(self.sample_rate)?;
+        // Opus is transparent for mono speech far below the API's 192 kbps
+        // default (meant for mp3); 64 kbps keeps streams light.
+        let default = if self.container == Container::Opus {
+            OPUS_SPEECH_BIT_RATE
+        } else {
+            DEFAULT_BIT_RATE
+        };
         Some(
             self.bit_rate
-                .unwrap_or_else(|| possible.best_up_to(DEFAULT_BIT_RATE)),
+                .unwrap_or_else(|| possible.best_up_to(default)),
         )
     }
 

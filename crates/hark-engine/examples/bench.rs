@@ -62,7 +62,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 firsts.push(first.unwrap_or_default());
                 audio_s = n as f64 / rate;
             }
-            per_text.insert(name.clone(), json!({"audio_s": audio_s, "wall_s": walls, "first_chunk_s": firsts}));
+            per_text.insert(
+                name.clone(),
+                json!({"audio_s": audio_s, "wall_s": walls, "first_chunk_s": firsts}),
+            );
         }
         lone.insert(format!("threads_{threads}"), Value::Object(per_text));
     }
@@ -86,9 +89,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 std::thread::spawn(move || -> Result<f64, String> {
                     let mut audio = 0.0;
                     for _ in 0..per_client {
-                        let s = engine.synthesize(SynthesisRequest::new(text.clone())).map_err(|e| e.to_string())?;
+                        let s = engine
+                            .synthesize(SynthesisRequest::new(text.clone()))
+                            .map_err(|e| e.to_string())?;
                         let rate = s.sample_rate as f64;
-                        audio += s.collect_samples().map_err(|e| e.to_string())?.len() as f64 / rate;
+                        audio +=
+                            s.collect_samples().map_err(|e| e.to_string())?.len() as f64 / rate;
                     }
                     Ok(audio)
                 })
@@ -99,17 +105,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             audio += h.join().map_err(|_| "bench thread panicked")??;
         }
         let wall = t0.elapsed().as_secs_f64();
-        parallel.insert(format!("clients_{clients}"), json!({"audio_s": audio, "wall_s": wall, "audio_s_per_s": audio / wall}));
+        parallel.insert(
+            format!("clients_{clients}"),
+            json!({"audio_s": audio, "wall_s": wall, "audio_s_per_s": audio / wall}),
+        );
     }
     out.insert("parallel".into(), Value::Object(parallel));
 
     // The machine's ceiling: `cores` raw 1-thread sessions, back to back, no engine around them.
     let entry = engine.catalog().resolve("joe", None)?;
-    let VoiceSource::Piper(files) = &entry.source else { return Err("joe is not a piper voice".into()) };
+    let VoiceSource::Piper(files) = &entry.source else {
+        return Err("joe is not a piper voice".into());
+    };
     let env = runtime::environment(None, &home)?;
     let sentences: Vec<Vec<i64>> = hark_engine::engine::plan_chunks(&paragraph)
         .into_iter()
-        .map(|(r, _)| phonemize_sentence(&files.espeak_voice(), &paragraph[r]).map(|p| phoneme_ids(&files.config, &p)))
+        .map(|(r, _)| {
+            phonemize_sentence(&files.espeak_voice(), &paragraph[r])
+                .map(|p| phoneme_ids(&files.config, &p))
+        })
         .collect::<Result<_, _>>()?;
     let scales = Scales {
         noise_scale: files.config.inference.noise_scale,
@@ -134,7 +148,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     let mut n = 0usize;
                     for _ in 0..per {
                         for ids in sentences {
-                            n += s.infer(ids, scales, None).map(|a| a.audio.len()).unwrap_or(0);
+                            n += s
+                                .infer(ids, scales, None)
+                                .map(|a| a.audio.len())
+                                .unwrap_or(0);
                         }
                     }
                     n as f64 / rate

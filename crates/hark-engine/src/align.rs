@@ -35,12 +35,14 @@ pub struct ClauseIds {
 
 /// Which ids are speech (a phoneme), as opposed to pad, space or punctuation.
 pub fn speech_mask(config: &PiperConfig, ids: &[i64]) -> Vec<bool> {
-    let silent: Vec<i64> = [PAD_SYMBOL, "^", "$", " ", ",", ".", ";", ":", "!", "?", "-", "(", ")", "'", "\""]
-        .iter()
-        .filter_map(|s| config.phoneme_id_map.get(*s))
-        .flatten()
-        .copied()
-        .collect();
+    let silent: Vec<i64> = [
+        PAD_SYMBOL, "^", "$", " ", ",", ".", ";", ":", "!", "?", "-", "(", ")", "'", "\"",
+    ]
+    .iter()
+    .filter_map(|s| config.phoneme_id_map.get(*s))
+    .flatten()
+    .copied()
+    .collect();
     ids.iter().map(|id| !silent.contains(id)).collect()
 }
 
@@ -70,7 +72,9 @@ pub fn align(
     let mut out = Vec::new();
     for clause in clauses {
         let end = clause.ids.end.min(is_speech.len());
-        let phones: Vec<usize> = (clause.ids.start.min(end)..end).filter(|&i| is_speech[i]).collect();
+        let phones: Vec<usize> = (clause.ids.start.min(end)..end)
+            .filter(|&i| is_speech[i])
+            .collect();
         let weight: usize = clause.words.iter().map(|(_, w)| (*w).max(1)).sum();
         if phones.is_empty() || weight == 0 {
             continue;
@@ -79,10 +83,16 @@ pub fn align(
         for (range, w) in &clause.words {
             let first = acc * phones.len() / weight;
             acc += (*w).max(1);
-            let last = (acc * phones.len() / weight).max(first + 1).min(phones.len());
+            let last = (acc * phones.len() / weight)
+                .max(first + 1)
+                .min(phones.len());
             let (a, b) = (phones[first.min(phones.len() - 1)], phones[last - 1]);
             // A phoneme's time runs on through the pad that follows it.
-            let end_id = if b + 1 < is_speech.len() && !is_speech[b + 1] { b + 2 } else { b + 1 };
+            let end_id = if b + 1 < is_speech.len() && !is_speech[b + 1] {
+                b + 2
+            } else {
+                b + 1
+            };
             out.push(WordTiming {
                 word: String::new(),
                 text: range.clone(),
@@ -133,13 +143,26 @@ mod tests {
     #[test]
     fn words_share_a_clause_in_proportion() {
         // ids: ^ _ a _ b _ " " _ c _ d _ $   (speech: a b c d)
-        let is_speech = vec![false, false, true, false, true, false, false, false, true, false, true, false, false];
+        let is_speech = vec![
+            false, false, true, false, true, false, false, false, true, false, true, false, false,
+        ];
         let durations = vec![1.0; 13];
-        let clauses = vec![ClauseIds { ids: 0..13, words: vec![(0..2, 2), (3..5, 2)] }];
+        let clauses = vec![ClauseIds {
+            ids: 0..13,
+            words: vec![(0..2, 2), (3..5, 2)],
+        }];
         let w = align(&clauses, &is_speech, &durations, 13 * 100, 100);
         assert_eq!(w.len(), 2);
         assert_eq!(w[1].text, 3..5);
-        assert!((w[0].start - 2.0).abs() < 1e-9 && (w[0].end - 6.0).abs() < 1e-9, "{:?}", w[0]);
-        assert!((w[1].start - 8.0).abs() < 1e-9 && (w[1].end - 12.0).abs() < 1e-9, "{:?}", w[1]);
+        assert!(
+            (w[0].start - 2.0).abs() < 1e-9 && (w[0].end - 6.0).abs() < 1e-9,
+            "{:?}",
+            w[0]
+        );
+        assert!(
+            (w[1].start - 8.0).abs() < 1e-9 && (w[1].end - 12.0).abs() < 1e-9,
+            "{:?}",
+            w[1]
+        );
     }
 }

@@ -44,7 +44,13 @@ fn cues(words: &[WordTiming], max_chars: usize) -> Vec<(f64, f64, String)> {
 
 fn stamp(t: f64, sep: char) -> String {
     let ms = (t.max(0.0) * 1000.0).round() as u64;
-    format!("{:02}:{:02}:{:02}{sep}{:03}", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000)
+    format!(
+        "{:02}:{:02}:{:02}{sep}{:03}",
+        ms / 3_600_000,
+        ms / 60_000 % 60,
+        ms / 1000 % 60,
+        ms % 1000
+    )
 }
 
 /// SubRip captions.
@@ -52,7 +58,15 @@ pub fn to_srt(words: &[WordTiming]) -> String {
     cues(words, 42)
         .iter()
         .enumerate()
-        .map(|(i, (a, b, t))| format!("{}\n{} --> {}\n{}\n", i + 1, stamp(*a, ','), stamp(*b, ','), t))
+        .map(|(i, (a, b, t))| {
+            format!(
+                "{}\n{} --> {}\n{}\n",
+                i + 1,
+                stamp(*a, ','),
+                stamp(*b, ','),
+                t
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -61,7 +75,12 @@ pub fn to_srt(words: &[WordTiming]) -> String {
 pub fn to_vtt(words: &[WordTiming]) -> String {
     let mut s = String::from("WEBVTT\n\n");
     for (a, b, t) in cues(words, 42) {
-        s.push_str(&format!("{} --> {}\n{}\n\n", stamp(a, '.'), stamp(b, '.'), t));
+        s.push_str(&format!(
+            "{} --> {}\n{}\n\n",
+            stamp(a, '.'),
+            stamp(b, '.'),
+            t
+        ));
     }
     s
 }
@@ -71,17 +90,35 @@ mod tests {
     use super::*;
 
     fn w(word: &str, start: f64, end: f64) -> WordTiming {
-        WordTiming { word: word.into(), text: 0..0, start, end }
+        WordTiming {
+            word: word.into(),
+            text: 0..0,
+            start,
+            end,
+        }
     }
 
     #[test]
     fn srt_and_vtt_have_their_shapes() {
-        let words = vec![w("Hello", 0.1, 0.4), w("there.", 0.45, 0.9), w("Again", 2.0, 2.5)];
+        let words = vec![
+            w("Hello", 0.1, 0.4),
+            w("there.", 0.45, 0.9),
+            w("Again", 2.0, 2.5),
+        ];
         let srt = to_srt(&words);
-        assert!(srt.starts_with("1\n00:00:00,100 --> 00:00:00,900\nHello there.\n"), "{srt}");
-        assert!(srt.contains("2\n00:00:02,000 --> 00:00:02,500\nAgain"), "{srt}");
+        assert!(
+            srt.starts_with("1\n00:00:00,100 --> 00:00:00,900\nHello there.\n"),
+            "{srt}"
+        );
+        assert!(
+            srt.contains("2\n00:00:02,000 --> 00:00:02,500\nAgain"),
+            "{srt}"
+        );
         let vtt = to_vtt(&words);
-        assert!(vtt.starts_with("WEBVTT\n\n00:00:00.100 --> 00:00:00.900\nHello there.\n"), "{vtt}");
+        assert!(
+            vtt.starts_with("WEBVTT\n\n00:00:00.100 --> 00:00:00.900\nHello there.\n"),
+            "{vtt}"
+        );
         let j = word_timestamps_json(&words);
         assert_eq!(j["words"][2], "Again");
         assert_eq!(j["start"][1], 0.45);

@@ -58,9 +58,7 @@ impl VoiceCatalog {
         let Ok(rd) = std::fs::read_dir(dir) else {
             return;
         };
-        let mut paths: Vec<PathBuf> = rd
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
+        let mut paths: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
         paths.sort();
         for p in paths {
             if p.is_dir() {
@@ -92,19 +90,25 @@ impl VoiceCatalog {
             .config
             .language
             .as_ref()
-            .map(|l| {
-                match (&l.name_english, &l.country_english) {
-                    (Some(n), Some(c)) => format!("{n} ({c})"),
-                    (Some(n), None) => n.clone(),
-                    _ => l.code.clone(),
-                }
+            .map(|l| match (&l.name_english, &l.country_english) {
+                (Some(n), Some(c)) => format!("{n} ({c})"),
+                (Some(n), None) => n.clone(),
+                _ => l.code.clone(),
             })
             .unwrap_or_else(|| langs.join(", "));
         let description = format!(
             "Neural Piper VITS voice{}, {lang_label}, {} speaker{}",
-            if quality.is_empty() { String::new() } else { format!(" ({quality} quality)") },
+            if quality.is_empty() {
+                String::new()
+            } else {
+                format!(" ({quality} quality)")
+            },
             files.config.num_speakers,
-            if files.config.num_speakers == 1 { "" } else { "s" }
+            if files.config.num_speakers == 1 {
+                ""
+            } else {
+                "s"
+            }
         );
         let info = VoiceInfo {
             id: files.id,
@@ -134,7 +138,9 @@ impl VoiceCatalog {
         };
         // Variants are timbres over a language; they are offered over American English.
         for v in voices.iter().filter(|v| !v.is_variant()) {
-            let Some(lang) = v.languages.first() else { continue };
+            let Some(lang) = v.languages.first() else {
+                continue;
+            };
             let mut langs = vec![lang.clone()];
             if let Some(family) = lang.split('-').next() {
                 if family != lang {
@@ -143,7 +149,10 @@ impl VoiceCatalog {
             }
             self.push(CatalogEntry {
                 info: VoiceInfo {
-                    id: Uuid::new_v5(&VOICE_NAMESPACE, format!("espeak-ng:{}", v.identifier).as_bytes()),
+                    id: Uuid::new_v5(
+                        &VOICE_NAMESPACE,
+                        format!("espeak-ng:{}", v.identifier).as_bytes(),
+                    ),
                     name: v.name.clone(),
                     slug: normalize_lang(lang),
                     model_id: EngineKind::Espeak.model_id(),
@@ -162,7 +171,10 @@ impl VoiceCatalog {
             let slug = format!("en-us+{}", variant.to_ascii_lowercase());
             self.push(CatalogEntry {
                 info: VoiceInfo {
-                    id: Uuid::new_v5(&VOICE_NAMESPACE, format!("espeak-ng:en-us+{}", v.identifier).as_bytes()),
+                    id: Uuid::new_v5(
+                        &VOICE_NAMESPACE,
+                        format!("espeak-ng:en-us+{}", v.identifier).as_bytes(),
+                    ),
                     name: format!("{} (espeak variant)", v.name),
                     slug,
                     model_id: EngineKind::Espeak.model_id(),
@@ -209,7 +221,11 @@ impl VoiceCatalog {
     /// Finds a voice by id, name or slug (case-insensitive), optionally
     /// within one engine. A name shared by several voices is an error that
     /// lists them, rather than a silent pick.
-    pub fn resolve(&self, reference: &str, engine: Option<EngineKind>) -> Result<&CatalogEntry, EngineError> {
+    pub fn resolve(
+        &self,
+        reference: &str,
+        engine: Option<EngineKind>,
+    ) -> Result<&CatalogEntry, EngineError> {
         let r = reference.trim();
         if let Ok(id) = Uuid::parse_str(r) {
             return self
@@ -239,7 +255,10 @@ impl VoiceCatalog {
             [one] => Ok(one),
             many => {
                 // Neural voices win over espeak ones of the same name.
-                let neural: Vec<_> = many.iter().filter(|e| e.info.engine == EngineKind::Piper).collect();
+                let neural: Vec<_> = many
+                    .iter()
+                    .filter(|e| e.info.engine == EngineKind::Piper)
+                    .collect();
                 if neural.len() == 1 {
                     return Ok(neural[0]);
                 }
@@ -257,14 +276,33 @@ impl VoiceCatalog {
 
     /// The voice used when a request names none: the first neural voice
     /// speaking `language` (Joe for English), else the first voice of the engine.
-    pub fn default_voice(&self, engine: Option<EngineKind>, language: Option<&str>) -> Option<&CatalogEntry> {
+    pub fn default_voice(
+        &self,
+        engine: Option<EngineKind>,
+        language: Option<&str>,
+    ) -> Option<&CatalogEntry> {
         let engine = engine.unwrap_or(EngineKind::Piper);
         let of_engine = || self.entries.iter().filter(move |e| e.info.engine == engine);
-        let lang = language.filter(|l| !l.eq_ignore_ascii_case("auto")).unwrap_or("en-US");
+        let lang = language
+            .filter(|l| !l.eq_ignore_ascii_case("auto"))
+            .unwrap_or("en-US");
         of_engine()
             .find(|e| e.info.slug == "joe" && e.info.speaks(lang))
-            .or_else(|| of_engine().find(|e| e.info.languages.first().is_some_and(|l| normalize_lang(l) == normalize_lang(lang))))
+            .or_else(|| {
+                of_engine().find(|e| {
+                    e.info
+                        .languages
+                        .first()
+                        .is_some_and(|l| normalize_lang(l) == normalize_lang(lang))
+                })
+            })
             .or_else(|| of_engine().find(|e| e.info.speaks(lang)))
-            .or_else(|| if language.is_some() { None } else { of_engine().next() })
+            .or_else(|| {
+                if language.is_some() {
+                    None
+                } else {
+                    of_engine().next()
+                }
+            })
     }
 }

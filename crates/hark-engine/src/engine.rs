@@ -10,11 +10,11 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use crate::align::{self, ClauseIds, WordTiming};
 use crate::catalog::{CatalogEntry, VoiceCatalog, VoiceSource};
 use crate::piper::{self, PiperSession, PiperVoiceFiles, Scales};
 use crate::pool::Pool;
 use crate::runtime;
-use crate::align::{self, ClauseIds, WordTiming};
 use crate::voice::{EngineKind, VoiceInfo};
 use crate::EngineError;
 
@@ -54,7 +54,9 @@ impl EngineConfig {
     /// while 1-thread sessions in parallel reach it. So each chunk goes to
     /// the wide session when nothing else runs, else to a narrow one.
     pub fn new(home: PathBuf) -> Self {
-        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
         EngineConfig {
             voice_dirs: vec![home.join("voices")],
             home,
@@ -193,11 +195,17 @@ impl Drop for ActiveGuard<'_> {
 }
 
 impl VoiceSessions {
-    fn new(env: ort::environment::Environment, onnx: PathBuf, wide_threads: usize, narrow: usize) -> Self {
+    fn new(
+        env: ort::environment::Environment,
+        onnx: PathBuf,
+        wide_threads: usize,
+        narrow: usize,
+    ) -> Self {
         let (e1, o1) = (env.clone(), onnx.clone());
         VoiceSessions {
             wide: (wide_threads > 0).then(|| Mutex::new(None)),
-            narrow: (narrow > 0).then(|| Pool::new(narrow, move || PiperSession::load(&e1, &o1, 1, false))),
+            narrow: (narrow > 0)
+                .then(|| Pool::new(narrow, move || PiperSession::load(&e1, &o1, 1, false))),
             active: std::sync::atomic::AtomicUsize::new(0),
             make_wide: Box::new(move || PiperSession::load(&env, &onnx, wide_threads, true)),
         }
@@ -205,7 +213,13 @@ impl VoiceSessions {
 
     /// Runs one inference on the best session for the current load;
     /// `priority` orders waiters (the chunk's number in its request).
-    fn infer(&self, ids: &[i64], scales: Scales, speaker: Option<i64>, priority: u64) -> Result<piper::Inference, EngineError> {
+    fn infer(
+        &self,
+        ids: &[i64],
+        scales: Scales,
+        speaker: Option<i64>,
+        priority: u64,
+    ) -> Result<piper::Inference, EngineError> {
         use std::sync::atomic::Ordering;
         let others = self.active.fetch_add(1, Ordering::SeqCst);
         let _active = ActiveGuard(&self.active);
@@ -258,7 +272,9 @@ impl VoiceSessions {
             }
         }
         if let Some(pool) = &self.narrow {
-            let mut leases: Vec<_> = (0..narrow.min(pool.max())).map(|_| pool.get(0)).collect::<Result<_, _>>()?;
+            let mut leases: Vec<_> = (0..narrow.min(pool.max()))
+                .map(|_| pool.get(0))
+                .collect::<Result<_, _>>()?;
             for l in leases.iter_mut() {
                 l.infer(ids, scales, None)?;
             }
@@ -295,7 +311,10 @@ impl Engine {
         &self.config
     }
 
-    fn piper_runtime(&self, files: &Arc<PiperVoiceFiles>) -> Result<Arc<PiperRuntime>, EngineError> {
+    fn piper_runtime(
+        &self,
+        files: &Arc<PiperVoiceFiles>,
+    ) -> Result<Arc<PiperRuntime>, EngineError> {
         let mut map = self.piper.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(rt) = map.get(&files.id) {
             return Ok(rt.clone());
@@ -321,39 +340,67 @@ impl Engine {
         if let VoiceSource::Piper(files) = &entry.source {
             let rt = self.piper_runtime(files)?;
             let ids = piper::phoneme_ids(&files.config, "həlˈoʊ wˈɜːld.");
-            rt.sessions.warm(narrow, &ids, default_scales(&files.config))?;
+            rt.sessions
+                .warm(narrow, &ids, default_scales(&files.config))?;
         }
         Ok(())
     }
 
     /// Finds the voice a request means, checking model and language.
     pub fn resolve_voice(&self, req: &SynthesisRequest) -> Result<&CatalogEntry, EngineError> {
-        let engine = match req.model.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
-            Some(m) => Some(EngineKind::from_model_id(m).ok_or_else(|| EngineError::ModelNotFound(m.to_string()))?),
+        let engine = match req
+            .model
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+        {
+            Some(m) => Some(
+                EngineKind::from_model_id(m)
+                    .ok_or_else(|| EngineError::ModelNotFound(m.to_string()))?,
+            ),
             None => None,
         };
-        let lang = req.language.as_deref().map(str::trim).filter(|l| !l.is_empty() && !l.eq_ignore_ascii_case("auto"));
-        let entry = match req.voice.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        let lang = req
+            .language
+            .as_deref()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.eq_ignore_ascii_case("auto"));
+        let entry = match req
+            .voice
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+        {
             Some(v) => {
                 let e = self.catalog.resolve(v, None)?;
                 if let Some(k) = engine {
                     if e.info.engine != k {
                         return Err(EngineError::invalid(
                             "voice",
-                            format!("voice '{}' belongs to model {}, not {}", e.info.name, e.info.model_id, k.model_id()),
+                            format!(
+                                "voice '{}' belongs to model {}, not {}",
+                                e.info.name,
+                                e.info.model_id,
+                                k.model_id()
+                            ),
                         ));
                     }
                 }
                 e
             }
-            None => self.catalog.default_voice(engine, lang).ok_or_else(|| match lang {
-                Some(l) => EngineError::InvalidLanguage {
-                    language: l.to_string(),
-                    voice: "(default)".into(),
-                    spoken: "no installed voice speaks it".into(),
-                },
-                None => EngineError::VoiceNotFound("(default voice; run scripts/setup.sh)".into()),
-            })?,
+            None => self
+                .catalog
+                .default_voice(engine, lang)
+                .ok_or_else(|| match lang {
+                    Some(l) => EngineError::InvalidLanguage {
+                        language: l.to_string(),
+                        voice: "(default)".into(),
+                        spoken: "no installed voice speaks it".into(),
+                    },
+                    None => {
+                        EngineError::VoiceNotFound("(default voice; run scripts/setup.sh)".into())
+                    }
+                })?,
         };
         if let Some(l) = lang {
             if !entry.info.speaks(l) {
@@ -385,7 +432,9 @@ impl Engine {
 
         let timestamps = req.word_timestamps;
         // One chunk of text (and its offset in the request) -> samples and word times.
-        type Job = Box<dyn FnMut(&str, usize, u64) -> Result<(Vec<f32>, Vec<WordTiming>), EngineError> + Send>;
+        type Job = Box<
+            dyn FnMut(&str, usize, u64) -> Result<(Vec<f32>, Vec<WordTiming>), EngineError> + Send,
+        >;
         let job: Job = match &entry.source {
             VoiceSource::Piper(files) => {
                 let rt = self.piper_runtime(files)?;
@@ -417,9 +466,15 @@ impl Engine {
                                 let words = align::words_of(clause_text, offset + c.text.start)
                                     .into_iter()
                                     .map(|r| {
-                                        let w = text.get(r.start - offset..r.end - offset).unwrap_or("");
+                                        let w = text
+                                            .get(r.start - offset..r.end - offset)
+                                            .unwrap_or("");
                                         let n = hark_espeak::phonemize(&espeak_voice, w)
-                                            .map(|p| p.chars().filter(|ch| !matches!(ch, 'ˈ' | 'ˌ' | ' ')).count())
+                                            .map(|p| {
+                                                p.chars()
+                                                    .filter(|ch| !matches!(ch, 'ˈ' | 'ˌ' | ' '))
+                                                    .count()
+                                            })
                                             .unwrap_or(1);
                                         (r, n)
                                     })
@@ -427,7 +482,13 @@ impl Engine {
                                 clause_ids.push(ClauseIds { ids: span, words });
                             }
                             let mask = align::speech_mask(config, &ids);
-                            align::align(&clause_ids, &mask, d, out.audio.len(), config.audio.sample_rate)
+                            align::align(
+                                &clause_ids,
+                                &mask,
+                                d,
+                                out.audio.len(),
+                                config.audio.sample_rate,
+                            )
                         }
                         _ => Vec::new(),
                     };
@@ -436,7 +497,10 @@ impl Engine {
             }
             VoiceSource::Espeak(name) => {
                 if req.speaker.is_some() {
-                    return Err(EngineError::invalid("speaker", "espeak-ng voices have a single speaker"));
+                    return Err(EngineError::invalid(
+                        "speaker",
+                        "espeak-ng voices have a single speaker",
+                    ));
                 }
                 let name = name.clone();
                 let wpm = (175.0 * req.speed).round() as i32;
@@ -462,17 +526,23 @@ impl Engine {
                         return;
                     }
                     let piece = text.get(range.clone()).unwrap_or("");
-                    let result = job(piece, range.start, index as u64).map(|(mut samples, mut words)| {
-                        if sentence_end && pause > 0 {
-                            samples.resize(samples.len() + pause, 0.0);
-                        }
-                        for w in &mut words {
-                            if let Some(t) = text.get(w.text.clone()) {
-                                w.word = t.to_string();
+                    let result =
+                        job(piece, range.start, index as u64).map(|(mut samples, mut words)| {
+                            if sentence_end && pause > 0 {
+                                samples.resize(samples.len() + pause, 0.0);
                             }
-                        }
-                        AudioChunk { samples, text: range, index, words }
-                    });
+                            for w in &mut words {
+                                if let Some(t) = text.get(w.text.clone()) {
+                                    w.word = t.to_string();
+                                }
+                            }
+                            AudioChunk {
+                                samples,
+                                text: range,
+                                index,
+                                words,
+                            }
+                        });
                     let failed = result.is_err();
                     if tx.send(result).is_err() || failed {
                         return;
@@ -481,7 +551,13 @@ impl Engine {
             })
             .map_err(|e| EngineError::Inference(format!("cannot start a synthesis thread: {e}")))?;
 
-        Ok(ChunkStream { rx, voice: info, sample_rate, text_len, chunks })
+        Ok(ChunkStream {
+            rx,
+            voice: info,
+            sample_rate,
+            text_len,
+            chunks,
+        })
     }
 }
 
@@ -497,18 +573,27 @@ fn validate(req: &SynthesisRequest) -> Result<(), EngineError> {
     if !req.speed.is_finite() || !(MIN_SPEED..=MAX_SPEED).contains(&req.speed) {
         return Err(EngineError::invalid(
             "speed",
-            format!("{} is out of range: must be {MIN_SPEED}-{MAX_SPEED}", req.speed),
+            format!(
+                "{} is out of range: must be {MIN_SPEED}-{MAX_SPEED}",
+                req.speed
+            ),
         ));
     }
     for (param, v) in [("noise_scale", req.noise_scale), ("noise_w", req.noise_w)] {
         if let Some(v) = v {
             if !v.is_finite() || !(0.0..=2.0).contains(&v) {
-                return Err(EngineError::invalid(param, format!("{v} is out of range: must be 0-2")));
+                return Err(EngineError::invalid(
+                    param,
+                    format!("{v} is out of range: must be 0-2"),
+                ));
             }
         }
     }
     if !req.sentence_pause.is_finite() || !(0.0..=10.0).contains(&req.sentence_pause) {
-        return Err(EngineError::invalid("sentence_pause", "must be 0-10 seconds"));
+        return Err(EngineError::invalid(
+            "sentence_pause",
+            "must be 0-10 seconds",
+        ));
     }
     let chars = req.text.chars().count();
     if let Some(max) = req.max_chars {
@@ -531,7 +616,10 @@ fn piper_scales(c: &piper::PiperConfig, req: &SynthesisRequest) -> Result<Scales
     })
 }
 
-fn piper_speaker(files: &PiperVoiceFiles, speaker: Option<&str>) -> Result<Option<i64>, EngineError> {
+fn piper_speaker(
+    files: &PiperVoiceFiles,
+    speaker: Option<&str>,
+) -> Result<Option<i64>, EngineError> {
     let Some(s) = speaker.map(str::trim).filter(|s| !s.is_empty()) else {
         return Ok(None);
     };
@@ -541,8 +629,17 @@ fn piper_speaker(files: &PiperVoiceFiles, speaker: Option<&str>) -> Result<Optio
     }
     match s.parse::<i64>() {
         Ok(id) if (0..n).contains(&id) => Ok(Some(id)),
-        Ok(id) => Err(EngineError::invalid("speaker", format!("speaker {id} is out of range: this voice has {n} speaker(s), 0-{}", n - 1))),
-        Err(_) => Err(EngineError::invalid("speaker", format!("this voice has no speaker named '{s}'"))),
+        Ok(id) => Err(EngineError::invalid(
+            "speaker",
+            format!(
+                "speaker {id} is out of range: this voice has {n} speaker(s), 0-{}",
+                n - 1
+            ),
+        )),
+        Err(_) => Err(EngineError::invalid(
+            "speaker",
+            format!("this voice has no speaker named '{s}'"),
+        )),
     }
 }
 
@@ -570,7 +667,10 @@ pub fn plan_chunks(text: &str) -> Vec<(Range<usize>, bool)> {
                     .find(|c: char| !c.is_whitespace())
                     .map(|o| cut + o)
                     .unwrap_or(seg.end);
-                if text[rest_start..seg.end].chars().any(|c| c.is_alphanumeric()) {
+                if text[rest_start..seg.end]
+                    .chars()
+                    .any(|c| c.is_alphanumeric())
+                {
                     out.push((rest_start..seg.end, ends_sentence));
                 }
                 continue;

@@ -80,7 +80,10 @@ pub enum EngineError {
     #[error("model '{0}' not found (see `hark models list`)")]
     ModelNotFound(String),
     #[error("{param}: {message}")]
-    InvalidParameter { param: &'static str, message: String },
+    InvalidParameter {
+        param: &'static str,
+        message: String,
+    },
     #[error("the text is empty: there is nothing to speak")]
     EmptyText,
     #[error("the text has {len} characters; the limit is {max}")]
@@ -149,8 +152,14 @@ mod tests {
     #[test]
     fn codes_map_to_the_contract_table() {
         assert_eq!(EngineError::EmptyText.code().http_status(), 400);
-        assert_eq!(EngineError::VoiceNotFound("x".into()).code().as_str(), "VOICE_NOT_FOUND");
-        assert_eq!(EngineError::ModelNotFound("x".into()).code().http_status(), 404);
+        assert_eq!(
+            EngineError::VoiceNotFound("x".into()).code().as_str(),
+            "VOICE_NOT_FOUND"
+        );
+        assert_eq!(
+            EngineError::ModelNotFound("x".into()).code().http_status(),
+            404
+        );
         assert_eq!(ErrorCode::Overloaded.http_status(), 503);
         assert_eq!(
             serde_json::to_string(&ErrorCode::TooManyConcurrentRequests).unwrap(),

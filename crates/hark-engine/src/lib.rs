@@ -15,8 +15,8 @@ pub mod pool;
 pub mod runtime;
 pub mod voice;
 
-pub use catalog::{CatalogEntry, VoiceCatalog, VoiceSource};
 pub use align::WordTiming;
+pub use catalog::{CatalogEntry, VoiceCatalog, VoiceSource};
 pub use engine::{AudioChunk, ChunkStream, Engine, EngineConfig, SynthesisRequest};
 pub use error::{EngineError, ErrorCode};
 pub use voice::{EngineKind, Gender, VoiceInfo};

@@ -25,8 +25,22 @@ pub struct ParamSpec {
     pub required: bool,
 }
 
-fn p(name: &'static str, kind: &'static str, description: &'static str, default: Value) -> ParamSpec {
-    ParamSpec { name, kind, description, min: None, max: None, values: None, default, required: false }
+fn p(
+    name: &'static str,
+    kind: &'static str,
+    description: &'static str,
+    default: Value,
+) -> ParamSpec {
+    ParamSpec {
+        name,
+        kind,
+        description,
+        min: None,
+        max: None,
+        values: None,
+        default,
+        required: false,
+    }
 }
 
 impl ParamSpec {
@@ -62,11 +76,20 @@ pub struct ModelInfo {
 
 /// Describes one engine family with the voices the catalog holds for it.
 pub fn describe(kind: EngineKind, catalog: &VoiceCatalog) -> ModelInfo {
-    let voices: Vec<VoiceInfo> = catalog.voices().filter(|v| v.engine == kind).cloned().collect();
-    let mut languages: Vec<String> = voices.iter().filter_map(|v| v.languages.first().cloned()).collect();
+    let voices: Vec<VoiceInfo> = catalog
+        .voices()
+        .filter(|v| v.engine == kind)
+        .cloned()
+        .collect();
+    let mut languages: Vec<String> = voices
+        .iter()
+        .filter_map(|v| v.languages.first().cloned())
+        .collect();
     languages.sort();
     languages.dedup();
-    let default_voice = catalog.default_voice(Some(kind), None).map(|e| e.info.id.to_string());
+    let default_voice = catalog
+        .default_voice(Some(kind), None)
+        .map(|e| e.info.id.to_string());
     let (name, description) = match kind {
         EngineKind::Piper => (
             "Piper VITS",
@@ -86,7 +109,12 @@ pub fn describe(kind: EngineKind, catalog: &VoiceCatalog) -> ModelInfo {
         p("sentence_pause", "number", "Extra silence after each sentence, in seconds.", json!(0.0)).range(0.0, 10.0),
     ];
     if kind == EngineKind::Piper {
-        params.push(p("speaker", "string|integer", "Speaker of a multi-speaker voice, by name or number.", json!(0)));
+        params.push(p(
+            "speaker",
+            "string|integer",
+            "Speaker of a multi-speaker voice, by name or number.",
+            json!(0),
+        ));
         params.push(
             p("noise_scale", "number", "Variation of the voice (VITS noise scale). Default: the voice's own (0.667 for most).", Value::Null)
                 .range(0.0, 2.0),
@@ -115,10 +143,13 @@ pub fn describe(kind: EngineKind, catalog: &VoiceCatalog) -> ModelInfo {
 pub fn output_params() -> Vec<ParamSpec> {
     use hark_audio::{MAX_SAMPLE_RATE, MIN_SAMPLE_RATE};
     vec![
-        p("container", "string", "Audio container.", json!("wav")).one_of(vec!["wav", "raw", "mulaw", "alaw"]),
+        p("container", "string", "Audio container. aac only in builds with the `aac` feature.", json!("wav"))
+            .one_of(vec!["wav", "raw", "mp3", "opus", "flac", "aac", "mulaw", "alaw"]),
         p("encoding", "string", "Sample encoding for wav and raw.", json!("pcm_s16le"))
             .one_of(vec!["pcm_s16le", "pcm_f32le", "pcm_mulaw", "pcm_alaw"]),
-        p("sample_rate", "integer", "Output sample rate in Hz; resampled from the voice's native rate.", json!(24000))
+        p("sample_rate", "integer", "Output sample rate in Hz; resampled from the voice's native rate. mp3: 8000-48000 in MPEG steps; opus: 8000, 12000, 16000, 24000 or 48000.", json!(24000))
             .range(MIN_SAMPLE_RATE as f64, MAX_SAMPLE_RATE as f64),
+        p("bit_rate", "integer", "Bit rate of mp3, opus and aac. Default: the best the sample rate allows up to 192000 (opus: 64000); an impossible explicit value is an error that lists the possible ones.", Value::Null)
+            .range(hark_audio::MIN_BIT_RATE as f64, hark_audio::MAX_BIT_RATE as f64),
     ]
 }

@@ -69,13 +69,21 @@ fn fields(mut msg: &[u8]) -> Option<Vec<Field<'_>>> {
             WireType::StartGroup | WireType::EndGroup => return None,
         }
         let used = start.len() - msg.len();
-        out.push(Field { number, wire, raw: &start[..used], payload });
+        out.push(Field {
+            number,
+            wire,
+            raw: &start[..used],
+            payload,
+        });
     }
     Some(out)
 }
 
 fn graph_of(model: &[u8]) -> Option<&[u8]> {
-    fields(model)?.into_iter().find(|f| f.number == MODEL_GRAPH && f.wire == WireType::LengthDelimited).map(|f| f.payload)
+    fields(model)?
+        .into_iter()
+        .find(|f| f.number == MODEL_GRAPH && f.wire == WireType::LengthDelimited)
+        .map(|f| f.payload)
 }
 
 /// Output names of the graph.
@@ -103,7 +111,9 @@ pub fn node_outputs(model: &[u8], op_type: &str) -> Option<Vec<String>> {
             continue;
         }
         let node = fields(f.payload)?;
-        let is_op = node.iter().any(|nf| nf.number == NODE_OP_TYPE && nf.payload == op_type.as_bytes());
+        let is_op = node
+            .iter()
+            .any(|nf| nf.number == NODE_OP_TYPE && nf.payload == op_type.as_bytes());
         if is_op {
             if let Some(out) = node.iter().find(|nf| nf.number == NODE_OUTPUT) {
                 found.push(String::from_utf8_lossy(out.payload).into_owned());

@@ -227,13 +227,42 @@ impl PiperVoiceFiles {
     pub fn gender(&self) -> Option<Gender> {
         let ds = self.config.dataset.as_deref()?.to_ascii_lowercase();
         const MALE: &[&str] = &[
-            "joe", "ryan", "john", "bryce", "kusal", "norman", "danny", "alan", "arctic_bdl",
-            "carlfm", "thorsten", "davefx", "pavoque", "gilles", "denis", "dmitri", "ruslan",
+            "joe",
+            "ryan",
+            "john",
+            "bryce",
+            "kusal",
+            "norman",
+            "danny",
+            "alan",
+            "arctic_bdl",
+            "carlfm",
+            "thorsten",
+            "davefx",
+            "pavoque",
+            "gilles",
+            "denis",
+            "dmitri",
+            "ruslan",
         ];
         const FEMALE: &[&str] = &[
-            "amy", "lessac", "kristin", "kathleen", "ljspeech", "hfc_female", "jenny_dioco",
-            "southern_english_female", "alba", "cori", "jenny", "eva_k", "irina", "siwis",
-            "ramona", "kerstin", "mls",
+            "amy",
+            "lessac",
+            "kristin",
+            "kathleen",
+            "ljspeech",
+            "hfc_female",
+            "jenny_dioco",
+            "southern_english_female",
+            "alba",
+            "cori",
+            "jenny",
+            "eva_k",
+            "irina",
+            "siwis",
+            "ramona",
+            "kerstin",
+            "mls",
         ];
         if MALE.contains(&ds.as_str()) || ds.ends_with("_male") {
             Some(Gender::Male)
@@ -247,7 +276,10 @@ impl PiperVoiceFiles {
 
 fn validate_config(c: &PiperConfig) -> Result<(), String> {
     if !(4000..=96000).contains(&c.audio.sample_rate) {
-        return Err(format!("audio.sample_rate {} is not plausible", c.audio.sample_rate));
+        return Err(format!(
+            "audio.sample_rate {} is not plausible",
+            c.audio.sample_rate
+        ));
     }
     if let Some(t) = &c.phoneme_type {
         if t != "espeak" {
@@ -341,7 +373,10 @@ pub struct ClausePhonemes {
 
 /// Like [`phonemize_sentence`], clause by clause; the concatenation of the
 /// clauses' phonemes is exactly `phonemize_sentence`'s result.
-pub fn phonemize_clauses(espeak_voice: &str, sentence: &str) -> Result<Vec<ClausePhonemes>, EngineError> {
+pub fn phonemize_clauses(
+    espeak_voice: &str,
+    sentence: &str,
+) -> Result<Vec<ClausePhonemes>, EngineError> {
     let mut out: Vec<ClausePhonemes> = Vec::new();
     let clauses = hark_text::segment::split_clauses(sentence);
     let last = clauses.len().saturating_sub(1);
@@ -357,7 +392,10 @@ pub fn phonemize_clauses(espeak_voice: &str, sentence: &str) -> Result<Vec<Claus
         if i < last {
             ph.push(' ');
         }
-        out.push(ClausePhonemes { text: seg.start..seg.end, phonemes: ph });
+        out.push(ClausePhonemes {
+            text: seg.start..seg.end,
+            phonemes: ph,
+        });
     }
     // The sentence ends without a trailing space.
     if let Some(l) = out.last_mut() {
@@ -499,9 +537,11 @@ impl PiperSession {
             .and_then(|b| b.with_inter_threads(1))
             .and_then(|b| b.with_intra_op_spinning(spin && threads > 1))
             .map_err(|e| err(e.to_string()))?;
-        let session = builder
-            .commit_from_memory(&model)
-            .map_err(|e| err(format!("onnxruntime cannot load it (corrupt or truncated?): {e}")))?;
+        let session = builder.commit_from_memory(&model).map_err(|e| {
+            err(format!(
+                "onnxruntime cannot load it (corrupt or truncated?): {e}"
+            ))
+        })?;
         let names: Vec<&str> = session.inputs().iter().map(|i| i.name()).collect();
         for want in ["input", "input_lengths", "scales"] {
             if !names.contains(&want) {
@@ -517,7 +557,12 @@ impl PiperSession {
             .first()
             .map(|o| o.name().to_string())
             .ok_or_else(|| err("the graph has no outputs".into()))?;
-        Ok(PiperSession { session, has_sid, audio, durations })
+        Ok(PiperSession {
+            session,
+            has_sid,
+            audio,
+            durations,
+        })
     }
 
     /// Whether inferences report phoneme durations.
@@ -565,7 +610,10 @@ impl PiperSession {
                 .filter(|d| d.len() == n),
             None => None,
         };
-        Ok(Inference { audio: audio.to_vec(), durations })
+        Ok(Inference {
+            audio: audio.to_vec(),
+            durations,
+        })
     }
 }
 
@@ -575,7 +623,10 @@ mod tests {
 
     fn config() -> PiperConfig {
         let mut map = HashMap::new();
-        for (i, s) in ["_", "^", "$", " ", "a", "b", ",", ".", "\u{303}", "c", "d"].iter().enumerate() {
+        for (i, s) in ["_", "^", "$", " ", "a", "b", ",", ".", "\u{303}", "c", "d"]
+            .iter()
+            .enumerate()
+        {
             map.insert(s.to_string(), vec![i as i64]);
         }
         PiperConfig {
@@ -615,7 +666,8 @@ mod tests {
     #[test]
     fn phoneme_map_replaces_before_ids() {
         let mut c = config();
-        c.phoneme_map.insert("x".into(), vec!["b".into(), "a".into()]);
+        c.phoneme_map
+            .insert("x".into(), vec!["b".into(), "a".into()]);
         assert_eq!(phoneme_ids(&c, "x"), vec![1, 0, 5, 0, 4, 0, 2]);
     }
 

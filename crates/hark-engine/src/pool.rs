@@ -99,10 +99,7 @@ impl<T> Pool<T> {
                     }
                 };
             }
-            st = self
-                .available
-                .wait(st)
-                .unwrap_or_else(|p| p.into_inner());
+            st = self.available.wait(st).unwrap_or_else(|p| p.into_inner());
         }
     }
 
@@ -120,13 +117,17 @@ impl<T> std::ops::Deref for Lease<'_, T> {
     type Target = T;
     fn deref(&self) -> &T {
         // Invariant: `item` is Some until drop.
-        self.item.as_ref().expect("lease holds its item until dropped")
+        self.item
+            .as_ref()
+            .expect("lease holds its item until dropped")
     }
 }
 
 impl<T> std::ops::DerefMut for Lease<'_, T> {
     fn deref_mut(&mut self) -> &mut T {
-        self.item.as_mut().expect("lease holds its item until dropped")
+        self.item
+            .as_mut()
+            .expect("lease holds its item until dropped")
     }
 }
 

@@ -115,7 +115,10 @@ mod tests {
         for k in EngineKind::ALL {
             assert_eq!(EngineKind::from_model_id(k.model_id()), Some(k));
         }
-        assert_eq!(EngineKind::from_model_id("hark/hark-piper-v1"), Some(EngineKind::Piper));
+        assert_eq!(
+            EngineKind::from_model_id("hark/hark-piper-v1"),
+            Some(EngineKind::Piper)
+        );
         assert_eq!(EngineKind::from_model_id("tts-1"), None);
     }
 }

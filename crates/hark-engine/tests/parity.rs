@@ -15,7 +15,8 @@ fn home() -> PathBuf {
 }
 
 fn peer() -> (String, PathBuf) {
-    let py = std::env::var("HARK_PEER_PYTHON").expect("HARK_PEER_PYTHON unset: run the suite with scripts/test.sh");
+    let py = std::env::var("HARK_PEER_PYTHON")
+        .expect("HARK_PEER_PYTHON unset: run the suite with scripts/test.sh");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/peer/piper_peer.py");
     (py, script)
 }
@@ -32,8 +33,15 @@ fn same_text_gives_the_same_phoneme_ids() {
     let model = home().join("voices/en_US-joe-medium.onnx");
     let files = PiperVoiceFiles::open(&model).unwrap();
     for s in SENTENCES {
-        let ours = phoneme_ids(&files.config, &phonemize_sentence(&files.espeak_voice(), s).unwrap());
-        let o = Command::new(&py).arg(&script).args(["phonemize", model.to_str().unwrap(), s]).output().unwrap();
+        let ours = phoneme_ids(
+            &files.config,
+            &phonemize_sentence(&files.espeak_voice(), s).unwrap(),
+        );
+        let o = Command::new(&py)
+            .arg(&script)
+            .args(["phonemize", model.to_str().unwrap(), s])
+            .output()
+            .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let theirs: Vec<i64> = String::from_utf8(o.stdout)
             .unwrap()
@@ -54,16 +62,32 @@ fn same_ids_give_the_same_samples() {
     let mut session = PiperSession::load(&env, &model, 2, false).unwrap();
     let dir = tempfile::tempdir().unwrap();
     for (i, s) in SENTENCES.iter().enumerate() {
-        let ids = phoneme_ids(&files.config, &phonemize_sentence(&files.espeak_voice(), s).unwrap());
+        let ids = phoneme_ids(
+            &files.config,
+            &phonemize_sentence(&files.espeak_voice(), s).unwrap(),
+        );
         let ours = session
-            .infer(&ids, Scales { noise_scale: 0.0, length_scale: 1.0, noise_w: 0.0 }, None)
+            .infer(
+                &ids,
+                Scales {
+                    noise_scale: 0.0,
+                    length_scale: 1.0,
+                    noise_w: 0.0,
+                },
+                None,
+            )
             .unwrap()
             .audio;
         let out = dir.path().join(format!("{i}.f32"));
         let csv: Vec<String> = ids.iter().map(|x| x.to_string()).collect();
         let o = Command::new(&py)
             .arg(&script)
-            .args(["ids", model.to_str().unwrap(), &csv.join(","), out.to_str().unwrap()])
+            .args([
+                "ids",
+                model.to_str().unwrap(),
+                &csv.join(","),
+                out.to_str().unwrap(),
+            ])
             .output()
             .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -73,7 +97,14 @@ fn same_ids_give_the_same_samples() {
             .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
             .collect();
         assert_eq!(ours.len(), theirs.len(), "length differs for {s:?}");
-        let max_diff = ours.iter().zip(&theirs).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
-        assert!(max_diff <= 1e-6, "samples differ by up to {max_diff} for {s:?}");
+        let max_diff = ours
+            .iter()
+            .zip(&theirs)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0f32, f32::max);
+        assert!(
+            max_diff <= 1e-6,
+            "samples differ by up to {max_diff} for {s:?}"
+        );
     }
 }

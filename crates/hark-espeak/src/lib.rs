@@ -301,9 +301,15 @@ mod tests {
     #[test]
     fn lists_languages_and_variants() {
         let v = list_voices().unwrap();
-        assert!(v.iter().filter(|v| !v.is_variant()).count() > 100, "{}", v.len());
+        assert!(
+            v.iter().filter(|v| !v.is_variant()).count() > 100,
+            "{}",
+            v.len()
+        );
         assert!(v.iter().any(|v| v.is_variant()));
-        let en = v.iter().find(|v| v.languages.first().map(|s| s.as_str()) == Some("en-us"));
+        let en = v
+            .iter()
+            .find(|v| v.languages.first().map(|s| s.as_str()) == Some("en-us"));
         assert!(en.is_some());
     }
 
@@ -318,10 +324,15 @@ mod tests {
         let sr = sample_rate().unwrap() as usize;
         assert!(n > sr / 2 && n < sr * 5, "{n} samples");
         let mut calls = 0;
-        synthesize("en-us", "A much longer text. With several sentences. And more.", 175, |_| {
-            calls += 1;
-            false
-        })
+        synthesize(
+            "en-us",
+            "A much longer text. With several sentences. And more.",
+            175,
+            |_| {
+                calls += 1;
+                false
+            },
+        )
         .unwrap();
         assert_eq!(calls, 1);
     }

@@ -18,7 +18,12 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        ApiError { code, message: message.into(), param: None, retry_after: None }
+        ApiError {
+            code,
+            message: message.into(),
+            param: None,
+            retry_after: None,
+        }
     }
 
     pub fn invalid(param: &str, message: impl Into<String>) -> Self {
@@ -59,7 +64,12 @@ impl From<EngineError> for ApiError {
         } else {
             e.to_string()
         };
-        ApiError { code, message, param: e.param().map(str::to_string), retry_after: None }
+        ApiError {
+            code,
+            message,
+            param: e.param().map(str::to_string),
+            retry_after: None,
+        }
     }
 }
 
@@ -67,11 +77,23 @@ impl From<hark_audio::AudioError> for ApiError {
     fn from(e: hark_audio::AudioError) -> Self {
         use hark_audio::AudioError as A;
         let (code, param) = match &e {
-            A::SampleRateOutOfRange(_) => (ErrorCode::InvalidRequest, "sample_rate"),
-            A::UnknownContainer(_) | A::UnknownEncoding(_) | A::IncompatibleEncoding { .. } => {
-                (ErrorCode::FormatNotRecognized, "output_format")
+            A::SampleRateOutOfRange(_) | A::UnsupportedSampleRate { .. } => {
+                (ErrorCode::InvalidRequest, "sample_rate")
             }
-            _ => (ErrorCode::InvalidRequest, "output_format"),
+            A::BitRateOutOfRange(_) | A::UnsupportedBitRate { .. } => {
+                (ErrorCode::InvalidRequest, "bit_rate")
+            }
+            A::UnknownContainer(_)
+            | A::UnknownEncoding(_)
+            | A::IncompatibleEncoding { .. }
+            | A::NotBuiltIn(_) => (ErrorCode::FormatNotRecognized, "output_format"),
+            A::Encoder { .. } | A::Resampler { .. } | A::Finished => {
+                tracing::error!(error = %e, "audio pipeline failed");
+                return ApiError::new(
+                    ErrorCode::Internal,
+                    "internal error; see the server log under this request id",
+                );
+            }
         };
         ApiError::new(code, e.to_string()).with_param(param)
     }
@@ -81,11 +103,13 @@ impl From<hark_audio::AudioError> for ApiError {
 /// this carries the error there inside the response's extensions.
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = StatusCode::from_u16(self.code.http_status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut resp = (status, axum::Json(self.body(""))).into_response();
         if let Some(s) = self.retry_after {
             if let Ok(v) = HeaderValue::from_str(&s.to_string()) {
-                resp.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+                resp.headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, v);
             }
         }
         resp.extensions_mut().insert(self);

@@ -24,7 +24,10 @@ where
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::new(ErrorCode::PayloadTooLarge, "the request body is too large")
             } else {
-                ApiError::new(ErrorCode::InvalidRequest, format!("cannot read the request body: {e}"))
+                ApiError::new(
+                    ErrorCode::InvalidRequest,
+                    format!("cannot read the request body: {e}"),
+                )
             }
         })?;
         parse_json(&bytes).map(ApiJson)
@@ -34,7 +37,10 @@ where
 /// Parses JSON, naming the offending field in the error (`voice.id`).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(ApiError::new(ErrorCode::InvalidRequest, "the request body is empty: a JSON object is expected"));
+        return Err(ApiError::new(
+            ErrorCode::InvalidRequest,
+            "the request body is empty: a JSON object is expected",
+        ));
     }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {

@@ -9,6 +9,7 @@ pub mod dialect;
 pub mod error;
 pub mod extract;
 pub mod middleware;
+pub mod openapi;
 pub mod speech;
 pub mod state;
 
@@ -32,7 +33,10 @@ pub fn router(state: AppState) -> Router {
     let version_checked = Router::new()
         .route("/text_to_speech", post(transcript::bytes))
         .route("/text_to_speech/streaming", post(transcript::streaming))
-        .route("/text_to_speech/with_timestamps", post(transcript::with_timestamps))
+        .route(
+            "/text_to_speech/with_timestamps",
+            post(transcript::with_timestamps),
+        )
         .route("/voices", get(transcript::list_voices))
         .route("/voices/{id}", get(transcript::get_voice))
         .route_layer(axum::middleware::from_fn(middleware::require_version));
@@ -47,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .route("/status", get(status))
         .route("/health", get(|| async { "ok" }))
         .route("/metrics", get(metrics))
+        .route("/openapi.json", get(|| async { Json(openapi::document()) }))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
@@ -59,7 +64,10 @@ async fn not_found() -> ApiError {
 }
 
 async fn method_not_allowed() -> ApiError {
-    ApiError::new(ErrorCode::NotFound, "this method is not served at this path")
+    ApiError::new(
+        ErrorCode::NotFound,
+        "this method is not served at this path",
+    )
 }
 
 /// `GET /status`: version, voices, queue.
@@ -85,19 +93,33 @@ async fn status(State(state): State<AppState>) -> Json<serde_json::Value> {
 async fn metrics(State(state): State<AppState>) -> Response {
     metrics::gauge!("hark_queue_depth").set(state.queue_depth() as f64);
     metrics::gauge!("hark_in_flight").set(state.in_flight() as f64);
-    let body = state.metrics.as_ref().map(|h| h.render()).unwrap_or_default();
+    let body = state
+        .metrics
+        .as_ref()
+        .map(|h| h.render())
+        .unwrap_or_default();
     let mut r = body.into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4"),
+    );
     r
 }
 
 /// Installs the Prometheus recorder once per process.
 pub fn install_metrics() -> Option<metrics_exporter_prometheus::PrometheusHandle> {
     use metrics_exporter_prometheus::{Matcher, PrometheusBuilder};
-    let buckets = [0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0];
+    let buckets = [
+        0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
+    ];
     let b = PrometheusBuilder::new()
         .set_buckets_for_metric(Matcher::Suffix("seconds".into()), &buckets)
-        .and_then(|b| b.set_buckets_for_metric(Matcher::Full("hark_real_time_factor".into()), &[0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.5, 1.0]));
+        .and_then(|b| {
+            b.set_buckets_for_metric(
+                Matcher::Full("hark_real_time_factor".into()),
+                &[0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.5, 1.0],
+            )
+        });
     match b.and_then(|b| b.install_recorder()) {
         Ok(h) => Some(h),
         Err(e) => {
@@ -108,14 +130,20 @@ pub fn install_metrics() -> Option<metrics_exporter_prometheus::PrometheusHandle
 }
 
 /// Binds and serves until ctrl-c or SIGTERM, finishing requests in flight.
-pub async fn serve(engine: Arc<Engine>, config: ServerConfig, addr: SocketAddr) -> std::io::Result<()> {
+pub async fn serve(
+    engine: Arc<Engine>,
+    config: ServerConfig,
+    addr: SocketAddr,
+) -> std::io::Result<()> {
     let state = AppState::new(engine, config, install_metrics());
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     tracing::info!(%local, "listening");
     eprintln!("hark: listening on http://{local}");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown())
+        .await
 }
 
 async fn shutdown() {

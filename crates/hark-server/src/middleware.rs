@@ -21,14 +21,22 @@ pub async fn request_id(mut req: Request, next: Next) -> Response {
         .headers()
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
-        .filter(|s| !s.is_empty() && s.len() <= 128 && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c)))
+        .filter(|s| {
+            !s.is_empty()
+                && s.len() <= 128
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c))
+        })
         .map(str::to_string)
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     req.extensions_mut().insert(RequestId(id.clone()));
-    let span = tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path());
+    let span =
+        tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path());
     let mut resp = next.run(req).instrument(span.clone()).await;
     if let Some(err) = resp.extensions().get::<ApiError>().cloned() {
-        span.in_scope(|| tracing::info!(code = err.code.as_str(), "request refused: {}", err.message));
+        span.in_scope(|| {
+            tracing::info!(code = err.code.as_str(), "request refused: {}", err.message)
+        });
         let headers = resp.headers().clone();
         let status = resp.status();
         resp = (status, axum::Json(err.body(&id))).into_response();
@@ -54,14 +62,18 @@ pub async fn require_version(req: Request, next: Next) -> Response {
         .or_else(|| {
             // WebSocket clients pass it in the query string.
             req.uri().query().and_then(|q| {
-                q.split('&').find_map(|kv| kv.strip_prefix("version=").map(str::to_string))
+                q.split('&')
+                    .find_map(|kv| kv.strip_prefix("version=").map(str::to_string))
             })
         });
     match version.as_deref() {
         Some("v1") => next.run(req).await,
-        Some(other) => ApiError::new(ErrorCode::VersionNotFound, format!("API version '{other}' not found; this server speaks version v1"))
-            .with_param("version")
-            .into_response(),
+        Some(other) => ApiError::new(
+            ErrorCode::VersionNotFound,
+            format!("API version '{other}' not found; this server speaks version v1"),
+        )
+        .with_param("version")
+        .into_response(),
         None => ApiError::invalid("version", "missing header 'version: v1'").into_response(),
     }
 }

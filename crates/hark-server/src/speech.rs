@@ -56,7 +56,9 @@ impl EncodedStream {
         // May load a session (~0.4 s) on first use: off the async threads.
         let chunks = tokio::task::spawn_blocking(move || engine.synthesize(synthesis))
             .await
-            .map_err(|e| ApiError::new(ErrorCode::Internal, format!("synthesis task failed: {e}")))??;
+            .map_err(|e| {
+                ApiError::new(ErrorCode::Internal, format!("synthesis task failed: {e}"))
+            })??;
         let mut pipeline = AudioPipeline::new(chunks.sample_rate, &req.format)?;
         let header = pipeline.header();
         metrics::counter!("hark_requests_total", "dialect" => req.dialect).increment(1);
@@ -140,7 +142,13 @@ impl EncodedStream {
         if audio > 0.0 {
             metrics::histogram!("hark_real_time_factor").record(wall / audio);
         }
-        tracing::info!(dialect = self.dialect, chars = self.chars, audio_s = audio, wall_s = wall, "synthesis done");
+        tracing::info!(
+            dialect = self.dialect,
+            chars = self.chars,
+            audio_s = audio,
+            wall_s = wall,
+            "synthesis done"
+        );
     }
 
     /// Everything, for whole-file responses; WAV headers carry true sizes.
@@ -177,7 +185,11 @@ impl EncodedStream {
             match s.next_bytes().await? {
                 Ok(b) => Some((Ok(b), s)),
                 Err(e) => {
-                    tracing::warn!(code = e.code.as_str(), "stream ended with an error: {}", e.message);
+                    tracing::warn!(
+                        code = e.code.as_str(),
+                        "stream ended with an error: {}",
+                        e.message
+                    );
                     Some((Err(std::io::Error::other(e.message)), s))
                 }
             }
@@ -200,6 +212,7 @@ pub fn streaming_response(stream: EncodedStream) -> Response {
 
 fn audio_response(mime: &'static str, body: Body) -> Response {
     let mut r = (StatusCode::OK, body).into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
     r
 }

@@ -25,7 +25,9 @@ pub struct ServerConfig {
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
         ServerConfig {
             // Requests in flight share the sessions chunk by chunk, first
             // chunks first (see hark_engine::pool), so admitting several per
@@ -56,7 +58,11 @@ pub struct Permit {
 }
 
 impl AppState {
-    pub fn new(engine: Arc<Engine>, config: ServerConfig, metrics: Option<metrics_exporter_prometheus::PrometheusHandle>) -> Self {
+    pub fn new(
+        engine: Arc<Engine>,
+        config: ServerConfig,
+        metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    ) -> Self {
         AppState {
             engine,
             slots: Arc::new(Semaphore::new(config.max_in_flight.max(1))),
@@ -79,7 +85,8 @@ impl AppState {
 
     /// Waits for a synthesis slot, or refuses at once when the queue is full.
     pub async fn admit(&self) -> Result<Permit, ApiError> {
-        let overloaded = |why: &str| ApiError::new(ErrorCode::Overloaded, why.to_string()).retry_after(1);
+        let overloaded =
+            |why: &str| ApiError::new(ErrorCode::Overloaded, why.to_string()).retry_after(1);
         if let Ok(p) = self.slots.clone().try_acquire_owned() {
             return Ok(Permit { _permit: p });
         }
@@ -89,12 +96,19 @@ impl AppState {
             return Err(overloaded("the server is at capacity; retry shortly"));
         }
         metrics::gauge!("hark_queue_depth").set((before + 1) as f64);
-        let got = tokio::time::timeout(self.config.queue_timeout, self.slots.clone().acquire_owned()).await;
-        metrics::gauge!("hark_queue_depth").set(self.waiting.load(Ordering::SeqCst).saturating_sub(1) as f64);
+        let got = tokio::time::timeout(
+            self.config.queue_timeout,
+            self.slots.clone().acquire_owned(),
+        )
+        .await;
+        metrics::gauge!("hark_queue_depth")
+            .set(self.waiting.load(Ordering::SeqCst).saturating_sub(1) as f64);
         match got {
             Ok(Ok(p)) => Ok(Permit { _permit: p }),
             Ok(Err(_)) => Err(overloaded("the server is shutting down")),
-            Err(_) => Err(overloaded("waited too long for a synthesis slot; retry shortly")),
+            Err(_) => Err(overloaded(
+                "waited too long for a synthesis slot; retry shortly",
+            )),
         }
     }
 }

@@ -12,8 +12,9 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("HARK_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(if args.verbose { "debug" } else { "warn" })),
+            tracing_subscriber::EnvFilter::try_from_env("HARK_LOG").unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new(if args.verbose { "debug" } else { "warn" })
+            }),
         )
         .init();
     match cli::run(args) {

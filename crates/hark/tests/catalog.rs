@@ -9,7 +9,10 @@ fn library_holds_a_hundred_voices_in_many_languages() {
     let v: Value = serde_json::from_slice(&ok(run(&["voices", "list", "--json"]))).unwrap();
     let voices = v.as_array().unwrap();
     assert!(voices.len() >= 100, "{} voices", voices.len());
-    let mut langs: Vec<&str> = voices.iter().filter_map(|v| v["languages"][0].as_str()).collect();
+    let mut langs: Vec<&str> = voices
+        .iter()
+        .filter_map(|v| v["languages"][0].as_str())
+        .collect();
     langs.sort();
     langs.dedup();
     assert!(langs.len() >= 50, "{} languages", langs.len());
@@ -18,7 +21,9 @@ fn library_holds_a_hundred_voices_in_many_languages() {
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), voices.len());
-    assert!(voices.iter().any(|v| v["name"] == "Joe" && v["model_id"] == "hark-piper-v1" && v["sample_rate"] == 22050));
+    assert!(voices.iter().any(|v| v["name"] == "Joe"
+        && v["model_id"] == "hark-piper-v1"
+        && v["sample_rate"] == 22050));
 }
 
 #[test]
@@ -30,10 +35,25 @@ fn ids_are_stable_across_runs() {
 
 #[test]
 fn model_info_lists_every_parameter_and_voice() {
-    let m: Value = serde_json::from_slice(&ok(run(&["models", "info", "hark-piper-v1", "--json"]))).unwrap();
+    let m: Value =
+        serde_json::from_slice(&ok(run(&["models", "info", "hark-piper-v1", "--json"]))).unwrap();
     let params = m["parameters"].as_array().unwrap();
-    for name in ["text", "voice", "speed", "language", "speaker", "noise_scale", "noise_w", "container", "encoding", "sample_rate"] {
-        let p = params.iter().find(|p| p["name"] == name).unwrap_or_else(|| panic!("no parameter {name}"));
+    for name in [
+        "text",
+        "voice",
+        "speed",
+        "language",
+        "speaker",
+        "noise_scale",
+        "noise_w",
+        "container",
+        "encoding",
+        "sample_rate",
+    ] {
+        let p = params
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("no parameter {name}"));
         assert!(p["type"].is_string());
         assert!(p.get("default").is_some());
     }
@@ -41,8 +61,13 @@ fn model_info_lists_every_parameter_and_voice() {
     assert_eq!(speed["min"], 0.25);
     assert_eq!(speed["max"], 4.0);
     assert_eq!(speed["default"], 1.0);
-    assert!(m["voices"].as_array().unwrap().iter().any(|v| v["name"] == "Joe"));
-    let e: Value = serde_json::from_slice(&ok(run(&["models", "info", "hark-espeak-v1", "--json"]))).unwrap();
+    assert!(m["voices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|v| v["name"] == "Joe"));
+    let e: Value =
+        serde_json::from_slice(&ok(run(&["models", "info", "hark-espeak-v1", "--json"]))).unwrap();
     assert!(e["voices"].as_array().unwrap().len() >= 100);
     let list = String::from_utf8(ok(run(&["models", "list"]))).unwrap();
     assert!(list.contains("hark-piper-v1") && list.contains("hark-espeak-v1"));
@@ -50,7 +75,8 @@ fn model_info_lists_every_parameter_and_voice() {
 
 #[test]
 fn voice_info_by_name_slug_and_id() {
-    let by_name: Value = serde_json::from_slice(&ok(run(&["voices", "info", "Joe", "--json"]))).unwrap();
+    let by_name: Value =
+        serde_json::from_slice(&ok(run(&["voices", "info", "Joe", "--json"]))).unwrap();
     let id = by_name["id"].as_str().unwrap();
     let by_id: Value = serde_json::from_slice(&ok(run(&["voices", "info", id, "--json"]))).unwrap();
     assert_eq!(by_name, by_id);

@@ -6,7 +6,8 @@ use common::*;
 
 #[test]
 fn plain_sentences_are_understood() {
-    let wer = std::env::var("HARK_ASR_WER").expect("HARK_ASR_WER unset: run the suite with scripts/test.sh");
+    let wer = std::env::var("HARK_ASR_WER")
+        .expect("HARK_ASR_WER unset: run the suite with scripts/test.sh");
     let dir = tempfile::tempdir().unwrap();
     let sentences = [
         "The quick brown fox jumps over the lazy dog.",
@@ -18,7 +19,15 @@ fn plain_sentences_are_understood() {
     let mut tsv = String::new();
     for (i, s) in sentences.iter().enumerate() {
         let out = dir.path().join(format!("s{i}.wav"));
-        ok(run(&["generate", "-p", s, "--sample-rate", "16000", "-o", out.to_str().unwrap()]));
+        ok(run(&[
+            "generate",
+            "-p",
+            s,
+            "--sample-rate",
+            "16000",
+            "-o",
+            out.to_str().unwrap(),
+        ]));
         tsv.push_str(&format!("{}\t{}\n", out.display(), s));
     }
     let tsv_path = dir.path().join("cases.tsv");
@@ -27,7 +36,11 @@ fn plain_sentences_are_understood() {
         .args(["--tsv", tsv_path.to_str().unwrap(), "--max-wer", "5"])
         .output()
         .unwrap();
-    let report = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
     println!("{report}");
     assert!(o.status.success(), "word error rate above 5%:\n{report}");
 }

@@ -18,10 +18,18 @@ fn client() -> reqwest::Client {
 /// Asserts the contract's error shape and returns the code.
 async fn error_code(resp: reqwest::Response, status: u16) -> String {
     assert_eq!(resp.status().as_u16(), status);
-    let id = resp.headers().get("x-request-id").unwrap().to_str().unwrap().to_string();
+    let id = resp
+        .headers()
+        .get("x-request-id")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body["error"]["request_id"], id.as_str(), "{body}");
-    assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+    assert!(body["error"]["message"]
+        .as_str()
+        .is_some_and(|m| !m.is_empty()));
     body["error"]["code"].as_str().unwrap().to_string()
 }
 
@@ -54,7 +62,9 @@ async fn every_dialect_speaks() {
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["content-type"], "audio/wav");
     let b = r.bytes().await.unwrap();
-    let spec = hound::WavReader::new(std::io::Cursor::new(b.to_vec())).unwrap().spec();
+    let spec = hound::WavReader::new(std::io::Cursor::new(b.to_vec()))
+        .unwrap()
+        .spec();
     assert_eq!(spec.sample_rate, 44100);
     // Dialect 3 with OpenAI's own names: pcm is 24 kHz s16le.
     let r = c
@@ -67,15 +77,55 @@ async fn every_dialect_speaks() {
     let b = r.bytes().await.unwrap();
     assert!(b.len() > 24000, "{} bytes", b.len());
     // Models and voices.
-    let m: Value = c.get(s.url("/v1/models")).send().await.unwrap().json().await.unwrap();
-    assert!(m["data"].as_array().unwrap().iter().any(|d| d["id"] == "hark-piper-v1"));
-    let m: Value = c.get(s.url("/v1/models/hark-piper-v1")).send().await.unwrap().json().await.unwrap();
+    let m: Value = c
+        .get(s.url("/v1/models"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(m["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["id"] == "hark-piper-v1"));
+    let m: Value = c
+        .get(s.url("/v1/models/hark-piper-v1"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(m["parameters"].as_array().unwrap().len() > 5);
-    let v: Value = c.get(s.url("/v1/audio/voices")).send().await.unwrap().json().await.unwrap();
+    let v: Value = c
+        .get(s.url("/v1/audio/voices"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(v["voices"].as_array().unwrap().len() >= 100);
-    let v: Value = c.get(s.url("/voices/joe")).header("version", "v1").send().await.unwrap().json().await.unwrap();
+    let v: Value = c
+        .get(s.url("/voices/joe"))
+        .header("version", "v1")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(v["name"], "Joe");
-    let st: Value = c.get(s.url("/status")).send().await.unwrap().json().await.unwrap();
+    let st: Value = c
+        .get(s.url("/status"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(st["status"], "ok");
     assert!(st["version"].is_string() && st["queue_depth"].is_number());
 }
@@ -108,7 +158,10 @@ async fn streaming_sends_first_bytes_long_before_the_end() {
     let first = first.unwrap();
     println!("first bytes after {first:?}, all after {whole:?}, {pieces} pieces, {total} bytes");
     assert!(pieces >= 4, "{pieces} pieces");
-    assert!(first.as_secs_f64() < whole.as_secs_f64() * 0.4, "first {first:?} vs whole {whole:?}");
+    assert!(
+        first.as_secs_f64() < whole.as_secs_f64() * 0.4,
+        "first {first:?} vs whole {whole:?}"
+    );
     assert!(total as f64 / 2.0 / 16000.0 > 15.0);
 }
 
@@ -131,15 +184,27 @@ async fn server_sent_events_in_both_dialects() {
     let mut audio = 0usize;
     let mut events = Vec::new();
     for block in text.split("\n\n").filter(|b| !b.trim().is_empty()) {
-        let ev = block.lines().find_map(|l| l.strip_prefix("event: ")).unwrap_or("");
-        let data: Value = serde_json::from_str(block.lines().find_map(|l| l.strip_prefix("data: ")).unwrap()).unwrap();
+        let ev = block
+            .lines()
+            .find_map(|l| l.strip_prefix("event: "))
+            .unwrap_or("");
+        let data: Value = serde_json::from_str(
+            block
+                .lines()
+                .find_map(|l| l.strip_prefix("data: "))
+                .unwrap(),
+        )
+        .unwrap();
         if ev == "chunk" {
             audio += b64.decode(data["audio"].as_str().unwrap()).unwrap().len();
         }
         events.push(ev.to_string());
     }
     assert_eq!(events.last().unwrap(), "complete");
-    assert!(events.iter().filter(|e| *e == "chunk").count() >= 2, "{events:?}");
+    assert!(
+        events.iter().filter(|e| *e == "chunk").count() >= 2,
+        "{events:?}"
+    );
     assert!(audio > 16000, "{audio} bytes of audio");
     // Dialect 3.
     let text = c
@@ -151,7 +216,11 @@ async fn server_sent_events_in_both_dialects() {
         .text()
         .await
         .unwrap();
-    let datas: Vec<Value> = text.lines().filter_map(|l| l.strip_prefix("data: ")).map(|d| serde_json::from_str(d).unwrap()).collect();
+    let datas: Vec<Value> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("data: "))
+        .map(|d| serde_json::from_str(d).unwrap())
+        .collect();
     assert!(datas.iter().any(|d| d["type"] == "speech.audio.delta"));
     assert_eq!(datas.last().unwrap()["type"], "speech.audio.done");
 }
@@ -160,50 +229,107 @@ async fn server_sent_events_in_both_dialects() {
 async fn every_documented_error_is_reachable() {
     let s = Server::start(&["--max-chars", "500"]);
     let c = client();
-    let d1 = |body: Value| c.post(s.url("/text_to_speech")).header("version", "v1").json(&body);
+    let d1 = |body: Value| {
+        c.post(s.url("/text_to_speech"))
+            .header("version", "v1")
+            .json(&body)
+    };
     let voice = json!({"mode": "id", "id": "joe"});
     let fmt = json!({"container": "wav", "sample_rate": 16000});
     let send = |rb: reqwest::RequestBuilder| async move { rb.send().await.unwrap() };
 
     // INVALID_REQUEST: malformed JSON, wrong type, missing field, out of range.
-    let r = c.post(s.url("/v1/audio/speech")).body("{not json").send().await.unwrap();
+    let r = c
+        .post(s.url("/v1/audio/speech"))
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(error_code(r, 400).await, "INVALID_REQUEST");
-    let r = send(d1(json!({"transcript": 7, "voice": voice, "output_format": fmt}))).await;
+    let r = send(d1(
+        json!({"transcript": 7, "voice": voice, "output_format": fmt}),
+    ))
+    .await;
     assert_eq!(error_code(r, 400).await, "INVALID_REQUEST");
     let r = send(d1(json!({"voice": voice, "output_format": fmt}))).await;
     assert_eq!(error_code(r, 400).await, "INVALID_REQUEST");
     let r = send(d1(json!({"transcript": "hi", "voice": voice, "output_format": {"container": "wav", "sample_rate": 4000}}))).await;
     assert_eq!(error_code(r, 400).await, "INVALID_REQUEST");
-    let r = c.post(s.url("/v1/audio/speech")).json(&json!({"model": "hark-piper-v1", "input": "hi", "voice": "joe", "speed": 9})).send().await.unwrap();
+    let r = c
+        .post(s.url("/v1/audio/speech"))
+        .json(&json!({"model": "hark-piper-v1", "input": "hi", "voice": "joe", "speed": 9}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(error_code(r, 400).await, "INVALID_REQUEST");
-    let r = c.post(s.url("/v1/audio/speech")).body("").send().await.unwrap();
+    let r = c
+        .post(s.url("/v1/audio/speech"))
+        .body("")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(error_code(r, 400).await, "INVALID_REQUEST");
     // INVALID_LANGUAGE
-    let r = send(d1(json!({"transcript": "hi", "voice": voice, "output_format": fmt, "language": "ja"}))).await;
+    let r = send(d1(
+        json!({"transcript": "hi", "voice": voice, "output_format": fmt, "language": "ja"}),
+    ))
+    .await;
     assert_eq!(error_code(r, 400).await, "INVALID_LANGUAGE");
     // FORMAT_NOT_RECOGNIZED
-    let r = send(d1(json!({"transcript": "hi", "voice": voice, "output_format": {"container": "webm"}}))).await;
+    let r = send(d1(
+        json!({"transcript": "hi", "voice": voice, "output_format": {"container": "webm"}}),
+    ))
+    .await;
     assert_eq!(error_code(r, 400).await, "FORMAT_NOT_RECOGNIZED");
     // TEXT_TOO_LONG
-    let r = send(d1(json!({"transcript": "word ".repeat(200), "voice": voice, "output_format": fmt}))).await;
+    let r = send(d1(
+        json!({"transcript": "word ".repeat(200), "voice": voice, "output_format": fmt}),
+    ))
+    .await;
     assert_eq!(error_code(r, 400).await, "TEXT_TOO_LONG");
     // EMPTY_TEXT
-    let r = send(d1(json!({"transcript": "   ", "voice": voice, "output_format": fmt}))).await;
+    let r = send(d1(
+        json!({"transcript": "   ", "voice": voice, "output_format": fmt}),
+    ))
+    .await;
     assert_eq!(error_code(r, 400).await, "EMPTY_TEXT");
     // VOICE_NOT_FOUND, MODEL_NOT_FOUND, VERSION_NOT_FOUND, NOT_FOUND
-    let r = send(d1(json!({"transcript": "hi", "voice": {"mode": "id", "id": "nobody"}, "output_format": fmt}))).await;
+    let r = send(d1(
+        json!({"transcript": "hi", "voice": {"mode": "id", "id": "nobody"}, "output_format": fmt}),
+    ))
+    .await;
     assert_eq!(error_code(r, 404).await, "VOICE_NOT_FOUND");
-    let r = c.post(s.url("/waves/v1/no-such-model/get_speech")).json(&json!({"text": "hi"})).send().await.unwrap();
+    let r = c
+        .post(s.url("/waves/v1/no-such-model/get_speech"))
+        .json(&json!({"text": "hi"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(error_code(r, 404).await, "MODEL_NOT_FOUND");
-    let r = c.get(s.url("/v1/models/no-such-model")).send().await.unwrap();
+    let r = c
+        .get(s.url("/v1/models/no-such-model"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(error_code(r, 404).await, "MODEL_NOT_FOUND");
-    let r = c.post(s.url("/text_to_speech")).header("version", "2099-01-01").json(&json!({})).send().await.unwrap();
+    let r = c
+        .post(s.url("/text_to_speech"))
+        .header("version", "2099-01-01")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(error_code(r, 404).await, "VERSION_NOT_FOUND");
     let r = c.get(s.url("/no/such/path")).send().await.unwrap();
     assert_eq!(error_code(r, 404).await, "NOT_FOUND");
     // PAYLOAD_TOO_LARGE
     let big = json!({"model": "hark-piper-v1", "input": "x".repeat(2 << 20), "voice": "joe"});
-    let r = c.post(s.url("/v1/audio/speech")).json(&big).send().await.unwrap();
+    let r = c
+        .post(s.url("/v1/audio/speech"))
+        .json(&big)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(error_code(r, 413).await, "PAYLOAD_TOO_LARGE");
 }
 
@@ -211,12 +337,26 @@ async fn every_documented_error_is_reachable() {
 async fn a_full_queue_answers_503_with_retry_after() {
     let s = Server::start(&["--max-in-flight", "1", "--max-queue", "0"]);
     let c = client();
-    let body = json!({"model": "hark-piper-v1", "input": LONG, "voice": "joe", "response_format": "pcm"});
+    let body =
+        json!({"model": "hark-piper-v1", "input": LONG, "voice": "joe", "response_format": "pcm"});
     // Hold the only slot with a streaming request we read slowly.
-    let held = c.post(s.url("/v1/audio/speech")).json(&body).send().await.unwrap();
+    let held = c
+        .post(s.url("/v1/audio/speech"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(held.status(), 200);
-    let r = c.post(s.url("/v1/audio/speech")).json(&body).send().await.unwrap();
-    assert_eq!(r.headers().get("retry-after").map(|v| v.to_str().unwrap()), Some("1"));
+    let r = c
+        .post(s.url("/v1/audio/speech"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.headers().get("retry-after").map(|v| v.to_str().unwrap()),
+        Some("1")
+    );
     assert_eq!(error_code(r, 503).await, "OVERLOADED");
     drop(held);
 }
@@ -240,19 +380,42 @@ async fn a_client_that_goes_away_stops_the_work() {
     let a = s.cpu_seconds();
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let b = s.cpu_seconds();
-    assert!(b - a < 0.2, "server kept working after the client left: {:.2} CPU s in 1.5 s", b - a);
-    let st: Value = c.get(s.url("/status")).send().await.unwrap().json().await.unwrap();
+    assert!(
+        b - a < 0.2,
+        "server kept working after the client left: {:.2} CPU s in 1.5 s",
+        b - a
+    );
+    let st: Value = c
+        .get(s.url("/status"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(st["in_flight"], 0);
 }
 
 #[test]
 fn the_official_openai_sdk_works_unchanged() {
-    let py = std::env::var("HARK_PEER_PYTHON").expect("HARK_PEER_PYTHON unset: run the suite with scripts/test.sh");
+    let py = std::env::var("HARK_PEER_PYTHON")
+        .expect("HARK_PEER_PYTHON unset: run the suite with scripts/test.sh");
     let s = Server::start(&[]);
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/peer/openai_sdk_check.py");
-    let formats = std::env::var("HARK_SDK_FORMATS").unwrap_or_else(|_| "wav,pcm,mp3,opus,flac".into());
-    let o = std::process::Command::new(py).arg(script).arg(&s.base).arg(formats).output().unwrap();
-    let out = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scripts/peer/openai_sdk_check.py");
+    let formats =
+        std::env::var("HARK_SDK_FORMATS").unwrap_or_else(|_| "wav,pcm,mp3,opus,flac".into());
+    let o = std::process::Command::new(py)
+        .arg(script)
+        .arg(&s.base)
+        .arg(formats)
+        .output()
+        .unwrap();
+    let out = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
     println!("{out}");
     assert!(o.status.success(), "{out}");
 }
@@ -261,7 +424,8 @@ fn the_official_openai_sdk_works_unchanged() {
 async fn word_timestamps_are_monotonic_and_inside_the_audio() {
     let s = Server::start(&[]);
     let c = client();
-    let text = "The first sentence is here. After a pause, the second one follows, and then it ends.";
+    let text =
+        "The first sentence is here. After a pause, the second one follows, and then it ends.";
     for (speed, rate) in [(1.0, 16000u32), (2.0, 44100)] {
         let v: Value = c
             .post(s.url("/text_to_speech/with_timestamps"))
@@ -275,30 +439,120 @@ async fn word_timestamps_are_monotonic_and_inside_the_audio() {
             .await
             .unwrap();
         use base64::Engine as _;
-        let audio = base64::engine::general_purpose::STANDARD.decode(v["audio"].as_str().unwrap()).unwrap();
+        let audio = base64::engine::general_purpose::STANDARD
+            .decode(v["audio"].as_str().unwrap())
+            .unwrap();
         let duration = audio.len() as f64 / 2.0 / rate as f64;
         let ts = &v["word_timestamps"];
-        let words: Vec<&str> = ts["words"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
-        assert_eq!(words, text.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric())).collect::<Vec<_>>());
-        let start: Vec<f64> = ts["start"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
-        let end: Vec<f64> = ts["end"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
+        let words: Vec<&str> = ts["words"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w.as_str().unwrap())
+            .collect();
+        assert_eq!(
+            words,
+            text.split_whitespace()
+                .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+                .collect::<Vec<_>>()
+        );
+        let start: Vec<f64> = ts["start"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect();
+        let end: Vec<f64> = ts["end"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect();
         for i in 0..words.len() {
             assert!(end[i] > start[i], "{i}: {} {}", start[i], end[i]);
             if i > 0 {
                 assert!(start[i] >= end[i - 1] - 1e-6, "overlap at {i}");
             }
         }
-        assert!(*end.last().unwrap() <= duration + 1e-3, "{} > {duration}", end.last().unwrap());
-        assert!(*end.last().unwrap() > duration * 0.8, "last word ends at {} of {duration}", end.last().unwrap());
+        assert!(
+            *end.last().unwrap() <= duration + 1e-3,
+            "{} > {duration}",
+            end.last().unwrap()
+        );
+        assert!(
+            *end.last().unwrap() > duration * 0.8,
+            "last word ends at {} of {duration}",
+            end.last().unwrap()
+        );
         // The words of the audio's louder half are where the timestamps say: the
         // gap between the sentences is quieter than the words around it.
-        let samples: Vec<f64> = audio.chunks_exact(2).map(|b| i16::from_le_bytes([b[0], b[1]]) as f64).collect();
+        let samples: Vec<f64> = audio
+            .chunks_exact(2)
+            .map(|b| i16::from_le_bytes([b[0], b[1]]) as f64)
+            .collect();
         let rms = |a: f64, b: f64| {
-            let (i, j) = ((a * rate as f64) as usize, ((b * rate as f64) as usize).min(samples.len()));
+            let (i, j) = (
+                (a * rate as f64) as usize,
+                ((b * rate as f64) as usize).min(samples.len()),
+            );
             (samples[i..j].iter().map(|x| x * x).sum::<f64>() / (j - i).max(1) as f64).sqrt()
         };
         let gap = rms(end[4], start[5]);
         let word = rms(start[3], end[3]);
-        assert!(gap < word * 0.5, "sentence gap rms {gap} vs word rms {word}");
+        assert!(
+            gap < word * 0.5,
+            "sentence gap rms {gap} vs word rms {word}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn openapi_describes_every_route() {
+    let s = Server::start(&["--no-warm"]);
+    let doc: Value = client()
+        .get(s.url("/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    for path in [
+        "/text_to_speech",
+        "/text_to_speech/streaming",
+        "/text_to_speech/with_timestamps",
+        "/voices",
+        "/voices/{id}",
+        "/waves/v1/{model}/get_speech",
+        "/waves/v1/{model}/stream",
+        "/v1/audio/speech",
+        "/v1/models",
+        "/v1/models/{id}",
+        "/v1/audio/voices",
+        "/status",
+        "/metrics",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} missing");
+    }
+    // Metrics are Prometheus text with Hark's series after a request.
+    let c = client();
+    c.post(s.url("/v1/audio/speech")).json(&json!({"model": "hark-piper-v1", "input": "Count me.", "voice": "joe", "response_format": "wav"}))
+        .send().await.unwrap().bytes().await.unwrap();
+    let m = c
+        .get(s.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for series in [
+        "hark_requests_total",
+        "hark_time_to_first_byte_seconds",
+        "hark_real_time_factor",
+        "hark_queue_depth",
+    ] {
+        assert!(m.contains(series), "{series} missing from:\n{m}");
     }
 }

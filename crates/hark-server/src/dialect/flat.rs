@@ -36,14 +36,19 @@ pub struct Body {
 }
 
 fn translate(model: String, b: Body) -> Result<SpeechRequest, ApiError> {
-    no_dictionaries(b.pronunciation_dicts.as_ref().is_some_and(|d| !d.is_empty()), "pronunciation_dicts")?;
+    no_dictionaries(
+        b.pronunciation_dicts
+            .as_ref()
+            .is_some_and(|d| !d.is_empty()),
+        "pronunciation_dicts",
+    )?;
     let rate = b.sample_rate.unwrap_or(44100);
     let format = match b.output_format.as_deref().unwrap_or("pcm") {
-        "pcm" => output_format("raw", Some("pcm_s16le"), rate, "output_format")?,
-        "wav" => output_format("wav", Some("pcm_s16le"), rate, "output_format")?,
-        "mulaw" => output_format("mulaw", None, rate, "output_format")?,
-        "alaw" => output_format("alaw", None, rate, "output_format")?,
-        other => output_format(other, None, rate, "output_format")?,
+        "pcm" => output_format("raw", Some("pcm_s16le"), rate, None, "output_format")?,
+        "wav" => output_format("wav", Some("pcm_s16le"), rate, None, "output_format")?,
+        "mulaw" => output_format("mulaw", None, rate, None, "output_format")?,
+        "alaw" => output_format("alaw", None, rate, None, "output_format")?,
+        other => output_format(other, None, rate, None, "output_format")?,
     };
     let mut s = hark_engine::SynthesisRequest::new(b.text);
     s.model = Some(model);
@@ -51,17 +56,29 @@ fn translate(model: String, b: Body) -> Result<SpeechRequest, ApiError> {
     s.speed = check_speed(b.speed.unwrap_or(1.0), 0.5, 2.0, "speed")?;
     s.language = b.language;
     s.word_timestamps = b.with_timestamps;
-    Ok(SpeechRequest { synthesis: s, format, dialect: "flat" })
+    Ok(SpeechRequest {
+        synthesis: s,
+        format,
+        dialect: "flat",
+    })
 }
 
 /// `POST /waves/v1/{model}/get_speech`
-pub async fn get_speech(State(state): State<AppState>, Path(model): Path<String>, ApiJson(body): ApiJson<Body>) -> Result<Response, ApiError> {
+pub async fn get_speech(
+    State(state): State<AppState>,
+    Path(model): Path<String>,
+    ApiJson(body): ApiJson<Body>,
+) -> Result<Response, ApiError> {
     let stream = EncodedStream::start(&state, translate(model, body)?).await?;
     whole_response(stream).await
 }
 
 /// `POST /waves/v1/{model}/stream`: one SSE event per audio chunk, then `complete`.
-pub async fn stream(State(state): State<AppState>, Path(model): Path<String>, ApiJson(body): ApiJson<Body>) -> Result<Response, ApiError> {
+pub async fn stream(
+    State(state): State<AppState>,
+    Path(model): Path<String>,
+    ApiJson(body): ApiJson<Body>,
+) -> Result<Response, ApiError> {
     let s = EncodedStream::start(&state, translate(model, body)?).await?;
     let events = stream::unfold((s, 0usize, false), |(mut s, i, done)| async move {
         if done {
@@ -78,14 +95,21 @@ pub async fn stream(State(state): State<AppState>, Path(model): Path<String>, Ap
                 Some((Ok::<_, std::convert::Infallible>(ev), (s, i + 1, false)))
             }
             Some(Err(e)) => {
-                let ev = Event::default().event("error").data(json!({"error": {"code": e.code.as_str(), "message": e.message}}).to_string());
+                let ev = Event::default().event("error").data(
+                    json!({"error": {"code": e.code.as_str(), "message": e.message}}).to_string(),
+                );
                 Some((Ok(ev), (s, i, true)))
             }
             None => {
-                let ev = Event::default().event("complete").data(json!({"done": true, "chunks": i, "audio_seconds": s.audio_seconds()}).to_string());
+                let ev = Event::default().event("complete").data(
+                    json!({"done": true, "chunks": i, "audio_seconds": s.audio_seconds()})
+                        .to_string(),
+                );
                 Some((Ok(ev), (s, i, true)))
             }
         }
     });
-    Ok(Sse::new(events).keep_alive(KeepAlive::default()).into_response())
+    Ok(Sse::new(events)
+        .keep_alive(KeepAlive::default())
+        .into_response())
 }

@@ -13,15 +13,23 @@ use serde_json::{json, Value};
 use crate::error::ApiError;
 
 /// Builds an output format from a dialect's parts, with errors naming `param`.
-pub fn output_format(container: &str, encoding: Option<&str>, sample_rate: u32, param: &str) -> Result<OutputFormat, ApiError> {
-    let container: Container = container
-        .parse()
-        .map_err(|e: hark_audio::AudioError| ApiError::new(ErrorCode::FormatNotRecognized, e.to_string()).with_param(param))?;
+pub fn output_format(
+    container: &str,
+    encoding: Option<&str>,
+    sample_rate: u32,
+    bit_rate: Option<u32>,
+    param: &str,
+) -> Result<OutputFormat, ApiError> {
+    let container: Container = container.parse().map_err(|e: hark_audio::AudioError| {
+        ApiError::new(ErrorCode::FormatNotRecognized, e.to_string()).with_param(param)
+    })?;
     let encoding = encoding
         .map(|e| e.parse::<Encoding>())
         .transpose()
-        .map_err(|e| ApiError::new(ErrorCode::FormatNotRecognized, e.to_string()).with_param(param))?;
-    OutputFormat::new(container, encoding, sample_rate).map_err(|e| {
+        .map_err(|e| {
+            ApiError::new(ErrorCode::FormatNotRecognized, e.to_string()).with_param(param)
+        })?;
+    OutputFormat::with_bit_rate(container, encoding, sample_rate, bit_rate).map_err(|e| {
         let mut err = ApiError::from(e);
         if err.param.as_deref() == Some("output_format") {
             err.param = Some(param.to_string());
@@ -35,7 +43,10 @@ pub fn check_speed(speed: f32, min: f32, max: f32, param: &str) -> Result<f32, A
     if speed.is_finite() && (min..=max).contains(&speed) {
         Ok(speed)
     } else {
-        Err(ApiError::invalid(param, format!("{param} {speed} is out of range: must be {min}-{max}")))
+        Err(ApiError::invalid(
+            param,
+            format!("{param} {speed} is out of range: must be {min}-{max}"),
+        ))
     }
 }
 
@@ -43,7 +54,10 @@ pub fn check_speed(speed: f32, min: f32, max: f32, param: &str) -> Result<f32, A
 /// silently reading words the caller asked to be read otherwise.
 pub fn no_dictionaries(present: bool, param: &str) -> Result<(), ApiError> {
     if present {
-        Err(ApiError::invalid(param, "pronunciation dictionaries are not available on this server yet"))
+        Err(ApiError::invalid(
+            param,
+            "pronunciation dictionaries are not available on this server yet",
+        ))
     } else {
         Ok(())
     }

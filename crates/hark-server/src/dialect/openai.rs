@@ -54,12 +54,27 @@ enum VoiceField {
 /// OpenAI's own model and voice names, so unchanged client code runs: the
 /// models map to Piper, the voices to the model's default voice.
 const OPENAI_MODELS: &[&str] = &["tts-1", "tts-1-hd", "gpt-4o-mini-tts"];
-const OPENAI_VOICES: &[&str] = &["alloy", "ash", "ballad", "coral", "echo", "fable", "onyx", "nova", "sage", "shimmer", "verse"];
+const OPENAI_VOICES: &[&str] = &[
+    "alloy", "ash", "ballad", "coral", "echo", "fable", "onyx", "nova", "sage", "shimmer", "verse",
+];
 
 fn translate(state: &AppState, b: Body) -> Result<(SpeechRequest, bool), ApiError> {
-    no_dictionaries(b.pronunciation_dictionary_locators.as_ref().is_some_and(|d| !d.is_empty()), "pronunciation_dictionary_locators")?;
-    let model = b.model.strip_prefix("hark/").unwrap_or(&b.model).to_string();
-    let model = if OPENAI_MODELS.contains(&model.as_str()) { EngineKind::Piper.model_id().to_string() } else { model };
+    no_dictionaries(
+        b.pronunciation_dictionary_locators
+            .as_ref()
+            .is_some_and(|d| !d.is_empty()),
+        "pronunciation_dictionary_locators",
+    )?;
+    let model = b
+        .model
+        .strip_prefix("hark/")
+        .unwrap_or(&b.model)
+        .to_string();
+    let model = if OPENAI_MODELS.contains(&model.as_str()) {
+        EngineKind::Piper.model_id().to_string()
+    } else {
+        model
+    };
     let voice = match b.voice {
         VoiceField::Name(n) | VoiceField::Object { id: n } => n,
     };
@@ -73,14 +88,19 @@ fn translate(state: &AppState, b: Body) -> Result<(SpeechRequest, bool), ApiErro
     let rate = b.sample_rate.unwrap_or(24000);
     let format = match b.response_format.as_deref().unwrap_or("mp3") {
         // OpenAI's pcm: raw 16-bit little-endian at 24 kHz.
-        "pcm" => output_format("raw", Some("pcm_s16le"), rate, "response_format")?,
-        "wav" => output_format("wav", Some("pcm_s16le"), rate, "response_format")?,
-        other => output_format(other, None, rate, "response_format")?,
+        "pcm" => output_format("raw", Some("pcm_s16le"), rate, None, "response_format")?,
+        "wav" => output_format("wav", Some("pcm_s16le"), rate, None, "response_format")?,
+        other => output_format(other, None, rate, None, "response_format")?,
     };
     let sse = match b.stream_format.as_deref() {
         None | Some("audio") => false,
         Some("sse") => true,
-        Some(other) => return Err(ApiError::invalid("stream_format", format!("stream_format '{other}' is not one of audio, sse"))),
+        Some(other) => {
+            return Err(ApiError::invalid(
+                "stream_format",
+                format!("stream_format '{other}' is not one of audio, sse"),
+            ))
+        }
     };
     let mut s = hark_engine::SynthesisRequest::new(b.input);
     s.model = Some(model);
@@ -88,11 +108,21 @@ fn translate(state: &AppState, b: Body) -> Result<(SpeechRequest, bool), ApiErro
     s.speed = check_speed(b.speed.unwrap_or(1.0), 0.25, 4.0, "speed")?;
     s.language = b.language_code;
     s.word_timestamps = b.with_timestamps;
-    Ok((SpeechRequest { synthesis: s, format, dialect: "openai" }, sse))
+    Ok((
+        SpeechRequest {
+            synthesis: s,
+            format,
+            dialect: "openai",
+        },
+        sse,
+    ))
 }
 
 /// `POST /v1/audio/speech`: chunked audio, or SSE with `stream_format: sse`.
-pub async fn speech(State(state): State<AppState>, ApiJson(body): ApiJson<Body>) -> Result<Response, ApiError> {
+pub async fn speech(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<Body>,
+) -> Result<Response, ApiError> {
     let (req, sse) = translate(&state, body)?;
     let s = EncodedStream::start(&state, req).await?;
     if !sse {
@@ -111,15 +141,26 @@ pub async fn speech(State(state): State<AppState>, ApiJson(body): ApiJson<Body>)
                 }
                 (d, false)
             }
-            Some(Err(e)) => (json!({"type": "error", "error": {"code": e.code.as_str(), "message": e.message}}), true),
+            Some(Err(e)) => (
+                json!({"type": "error", "error": {"code": e.code.as_str(), "message": e.message}}),
+                true,
+            ),
             None => {
                 let chars = s.chars as u64;
-                (json!({"type": "speech.audio.done", "usage": {"input_tokens": chars, "output_tokens": 0, "total_tokens": chars}}), true)
+                (
+                    json!({"type": "speech.audio.done", "usage": {"input_tokens": chars, "output_tokens": 0, "total_tokens": chars}}),
+                    true,
+                )
             }
         };
-        Some((Ok::<_, std::convert::Infallible>(Event::default().data(data.to_string())), (s, done)))
+        Some((
+            Ok::<_, std::convert::Infallible>(Event::default().data(data.to_string())),
+            (s, done),
+        ))
     });
-    Ok(Sse::new(events).keep_alive(KeepAlive::default()).into_response())
+    Ok(Sse::new(events)
+        .keep_alive(KeepAlive::default())
+        .into_response())
 }
 
 /// `GET /v1/models`
@@ -135,10 +176,17 @@ pub async fn list_models(State(state): State<AppState>) -> Json<Value> {
 }
 
 /// `GET /v1/models/{id}`: the full parameter surface and voices.
-pub async fn get_model(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    let kind = EngineKind::from_model_id(&id).ok_or_else(|| ApiError::new(ErrorCode::ModelNotFound, format!("model '{id}' not found")).with_param("model"))?;
+pub async fn get_model(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let kind = EngineKind::from_model_id(&id).ok_or_else(|| {
+        ApiError::new(ErrorCode::ModelNotFound, format!("model '{id}' not found"))
+            .with_param("model")
+    })?;
     let m = hark_engine::models::describe(kind, state.engine.catalog());
-    let mut v = serde_json::to_value(&m).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    let mut v =
+        serde_json::to_value(&m).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
     if let Some(o) = v.as_object_mut() {
         o.insert("object".into(), json!("model"));
         o.insert("owned_by".into(), json!("hark"));

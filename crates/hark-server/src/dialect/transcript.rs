@@ -26,7 +26,6 @@ pub struct Body {
     speed: Option<Speed>,
 }
 
-
 #[derive(Debug, Deserialize)]
 struct VoiceSpec {
     #[serde(default = "mode_id")]
@@ -46,6 +45,8 @@ struct FormatSpec {
     encoding: Option<String>,
     #[serde(default)]
     sample_rate: Option<u32>,
+    #[serde(default)]
+    bit_rate: Option<u32>,
 }
 
 /// A number, or the words some clients send.
@@ -58,13 +59,21 @@ enum Speed {
 
 fn translate(b: Body) -> Result<SpeechRequest, ApiError> {
     if b.voice.mode != "id" {
-        return Err(ApiError::invalid("voice.mode", format!("voice mode '{}' is not supported; use \"id\"", b.voice.mode)));
+        return Err(ApiError::invalid(
+            "voice.mode",
+            format!("voice mode '{}' is not supported; use \"id\"", b.voice.mode),
+        ));
     }
-    let voice = b.voice.id.filter(|s| !s.trim().is_empty()).ok_or_else(|| ApiError::invalid("voice.id", "voice.id is required"))?;
+    let voice = b
+        .voice
+        .id
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| ApiError::invalid("voice.id", "voice.id is required"))?;
     let format = output_format(
         &b.output_format.container,
         b.output_format.encoding.as_deref(),
         b.output_format.sample_rate.unwrap_or(24000),
+        b.output_format.bit_rate,
         "output_format",
     )?;
     let speed = match b.speed {
@@ -84,23 +93,36 @@ fn translate(b: Body) -> Result<SpeechRequest, ApiError> {
     s.voice = Some(voice);
     s.language = b.language;
     s.speed = speed;
-    Ok(SpeechRequest { synthesis: s, format, dialect: "transcript" })
+    Ok(SpeechRequest {
+        synthesis: s,
+        format,
+        dialect: "transcript",
+    })
 }
 
 /// `POST /text_to_speech`: the whole audio in the body.
-pub async fn bytes(State(state): State<AppState>, ApiJson(body): ApiJson<Body>) -> Result<Response, ApiError> {
+pub async fn bytes(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<Body>,
+) -> Result<Response, ApiError> {
     let stream = EncodedStream::start(&state, translate(body)?).await?;
     whole_response(stream).await
 }
 
 /// `POST /text_to_speech/streaming`: chunked audio as it is made.
-pub async fn streaming(State(state): State<AppState>, ApiJson(body): ApiJson<Body>) -> Result<Response, ApiError> {
+pub async fn streaming(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<Body>,
+) -> Result<Response, ApiError> {
     let stream = EncodedStream::start(&state, translate(body)?).await?;
     Ok(streaming_response(stream))
 }
 
 /// `POST /text_to_speech/with_timestamps`: base64 audio and word times.
-pub async fn with_timestamps(State(state): State<AppState>, ApiJson(body): ApiJson<Body>) -> Result<Json<Value>, ApiError> {
+pub async fn with_timestamps(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<Body>,
+) -> Result<Json<Value>, ApiError> {
     let mut req = translate(body)?;
     req.synthesis.word_timestamps = true;
     let stream = EncodedStream::start(&state, req).await?;
@@ -114,11 +136,16 @@ pub async fn with_timestamps(State(state): State<AppState>, ApiJson(body): ApiJs
 
 /// `GET /voices`
 pub async fn list_voices(State(state): State<AppState>) -> Json<Value> {
-    Json(Value::Array(state.engine.catalog().voices().map(voice_json).collect()))
+    Json(Value::Array(
+        state.engine.catalog().voices().map(voice_json).collect(),
+    ))
 }
 
 /// `GET /voices/{id}`
-pub async fn get_voice(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn get_voice(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let e = state.engine.catalog().resolve(&id, None)?;
     Ok(Json(voice_json(&e.info)))
 }

@@ -242,9 +242,7 @@ fn is_host(h: &str, known_tld: bool) -> bool {
         return false;
     }
     let ok_labels = labels.iter().all(|l| {
-        !l.is_empty()
-            && l.chars().all(|c| c.is_alphanumeric() || c == '-')
-            && !l.starts_with('-')
+        !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-') && !l.starts_with('-')
     });
     let tld = labels.last().copied().unwrap_or("");
     let tld_ok = if known_tld {
@@ -317,7 +315,10 @@ mod tests {
                 (Kind::Punct, "."),
             ]
         );
-        assert_eq!(kinds("john.doe@mail.com")[0], (Kind::Url, "john.doe@mail.com"));
+        assert_eq!(
+            kinds("john.doe@mail.com")[0],
+            (Kind::Url, "john.doe@mail.com")
+        );
         assert_eq!(kinds("example.com.")[0], (Kind::Url, "example.com"));
         assert_eq!(kinds("file.txt")[0], (Kind::Word, "file"));
         assert_eq!(kinds("end.It")[0], (Kind::Word, "end"));
@@ -347,7 +348,13 @@ mod tests {
 
     #[test]
     fn tokens_cover_the_input() {
-        for s in ["", "a", "  x  ", "ab'c'd 12,3.4 ]( ](x) 😀👍🏽 ẞ", "\u{200D}a\u{200D}b"] {
+        for s in [
+            "",
+            "a",
+            "  x  ",
+            "ab'c'd 12,3.4 ]( ](x) 😀👍🏽 ẞ",
+            "\u{200D}a\u{200D}b",
+        ] {
             let t = tokenize(s);
             let mut at = 0;
             for tok in &t {

@@ -216,7 +216,10 @@ pub fn passthrough(text: &str) -> Normalized {
     let mut start = None;
     let mut breaks = 0u8;
     let mut newlines = 0u8;
-    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
         if c.is_whitespace() {
             if let Some(s) = start.take() {
                 out.gap(breaks);
@@ -243,7 +246,9 @@ pub fn fuzz_entry(data: &[u8]) {
         for date_order in [DateOrder::MonthFirst, DateOrder::DayFirst] {
             let n = normalize(&text, lang, &Options { date_order });
             if let Err(e) = check_invariants(&text, &n) {
-                panic!("normalize invariant broken ({lang:?}, {date_order:?}): {e}; input {text:?}");
+                panic!(
+                    "normalize invariant broken ({lang:?}, {date_order:?}): {e}; input {text:?}"
+                );
             }
         }
     }
@@ -278,7 +283,10 @@ pub(crate) fn check_invariants(input: &str, n: &Normalized) -> Result<(), String
             return Err(format!("word {k}: output range out of order"));
         }
         if w.input.start < last_in || w.input.end < w.input.start {
-            return Err(format!("word {k}: input range {:?} goes backwards", w.input));
+            return Err(format!(
+                "word {k}: input range {:?} goes backwards",
+                w.input
+            ));
         }
         last_out = w.output.end;
         last_in = w.input.start;

@@ -226,8 +226,7 @@ impl Cx<'_> {
     /// How many `sep` + three-digit groups follow token `k`.
     fn groups(&self, mut k: usize, sep: char) -> usize {
         let mut n = 0;
-        while self.is_punct(k, sep) && self.is(k + 1, Kind::Num) && self.text(k + 1).len() == 3
-        {
+        while self.is_punct(k, sep) && self.is(k + 1, Kind::Num) && self.text(k + 1).len() == 3 {
             n += 1;
             k += 2;
         }
@@ -245,8 +244,7 @@ impl Cx<'_> {
         };
         if self.is_punct(j, '.')
             && self.is(j + 1, Kind::Num)
-            && !(self.touches_prev(j)
-                && matches!(self.kind(j - 1), Some(Kind::Num | Kind::Word)))
+            && !(self.touches_prev(j) && matches!(self.kind(j - 1), Some(Kind::Num | Kind::Word)))
         {
             let point = match self.lang {
                 Lang::En => "point",
@@ -270,13 +268,16 @@ impl Cx<'_> {
         let mut grouped = false;
         let mut dec = dec;
         let mut dec_word = dec_word;
-        if int.len() <= 3 {
+        if int.len() <= 3 && !int.starts_with('0') {
             let g1 = self.groups(k, thou);
+            // Spanish writers in the Americas group thousands with commas
+            // ("5,000 km"); a decimal with exactly three digits is rarer.
+            let min_alt = if self.lang == Lang::Es { 1 } else { 2 };
             let (n, sep) = if g1 >= 1 {
                 (g1, thou)
             } else {
                 let g2 = self.groups(k, dec);
-                if g2 >= 2 {
+                if g2 >= min_alt {
                     (g2, dec)
                 } else {
                     (0, thou)
@@ -488,8 +489,7 @@ impl Cx<'_> {
             }
             let mut k = i + 3;
             let mut sec = None;
-            if self.is_punct(k, ':') && self.is(k + 1, Kind::Num) && self.text(k + 1).len() == 2
-            {
+            if self.is_punct(k, ':') && self.is(k + 1, Kind::Num) && self.text(k + 1).len() == 2 {
                 let s = parse_small(self.text(k + 1))?;
                 if s > 59 {
                     return None;
@@ -625,9 +625,10 @@ impl Cx<'_> {
         if !self.is(i, Kind::Num) {
             return None;
         }
-        let sep = self.punct_char(i + 1).filter(|c| matches!(c, '/' | '-' | '.'))?;
-        if !(self.is(i + 2, Kind::Num) && self.is_punct(i + 3, sep) && self.is(i + 4, Kind::Num))
-        {
+        let sep = self
+            .punct_char(i + 1)
+            .filter(|c| matches!(c, '/' | '-' | '.'))?;
+        if !(self.is(i + 2, Kind::Num) && self.is_punct(i + 3, sep) && self.is(i + 4, Kind::Num)) {
             return None;
         }
         if (self.is_punct(i + 5, sep) && self.is(i + 6, Kind::Num)) || self.is(i + 5, Kind::Word) {
@@ -860,8 +861,23 @@ impl Cx<'_> {
                 let cue = matches!(
                     prev.as_deref(),
                     Some(
-                        "the" | "early" | "late" | "mid" | "in" | "his" | "her" | "their" | "my"
-                            | "your" | "our" | "its" | "of"
+                        "the"
+                            | "early"
+                            | "late"
+                            | "mid"
+                            | "in"
+                            | "his"
+                            | "her"
+                            | "their"
+                            | "my"
+                            | "your"
+                            | "our"
+                            | "its"
+                            | "of"
+                            | "and"
+                            | "or"
+                            | "to"
+                            | "through"
                     )
                 );
                 if !cue {
@@ -1161,8 +1177,13 @@ impl Cx<'_> {
         }
         let mut sign = None;
         if let Some(c @ ('-' | '\u{2212}' | '+')) = self.punct_char(j) {
-            let free = !(self.touches_prev(j)
-                && matches!(self.kind(j - 1), Some(Kind::Word | Kind::Num)));
+            // A sign stands after a space or an opening bracket ("(-5)",
+            // "x=-5"), never glued to a word, number or period ("a.m.-6").
+            let free = !self.touches_prev(j)
+                || matches!(
+                    self.punct_char(j.saturating_sub(1)),
+                    Some('(' | '[' | '{' | '=' | ':' | '/' | '<' | '>')
+                );
             let num_next = self.is(j + 1, Kind::Num)
                 || (self.is_punct(j + 1, '.') && self.is(j + 2, Kind::Num))
                 || self.currency_before(j + 1).is_some();
@@ -1199,8 +1220,8 @@ impl Cx<'_> {
             if self.is(n, Kind::Num) {
                 if let Some(n2) = self.parse_num(n) {
                     // "1-2-3" is not a range.
-                    let chained =
-                        matches!(self.punct_char(n2.end), Some('-')) && self.is(n2.end + 1, Kind::Num);
+                    let chained = matches!(self.punct_char(n2.end), Some('-'))
+                        && self.is(n2.end + 1, Kind::Num);
                     if !chained {
                         dash = Some(d);
                         k = n2.end;
@@ -1222,6 +1243,14 @@ impl Cx<'_> {
                 if let Some(s) = tables::scale_word(self.lang, w) {
                     scale = Some((s, n..n + 1));
                     k = n + 1;
+                    // Spanish "mil millones" is one scale (10^9).
+                    if let Some(m) = self.sp(n + 1) {
+                        let t = self.text(m);
+                        if s == 1 && (t == "millones" || t == "millón") {
+                            scale = Some((3, n..m + 1));
+                            k = m + 1;
+                        }
+                    }
                 }
             } else if let Some(s) = tables::scale_abbr(w, false) {
                 // "4,2 M€": a spaced scale letter only counts before money.
@@ -1312,6 +1341,15 @@ impl Cx<'_> {
         let Some(v) = q.num.plain_digits(4) else {
             return false;
         };
+        // "1066 AD", "3000 BC": an era makes any four-digit number a year.
+        let era = self.next_nonspace(q.end).is_some_and(|n| {
+            self.is(n, Kind::Word)
+                && matches!(self.text(n), "AD" | "BC" | "BCE" | "CE" | "A" | "B" | "C")
+                && (self.text(n).len() > 1 || self.is_punct(n + 1, '.'))
+        });
+        if era {
+            return true;
+        }
         if !year_range(v) {
             return false;
         }
@@ -1335,11 +1373,44 @@ impl Cx<'_> {
             Some(n) => match self.kind(n) {
                 Some(Kind::Word) => {
                     let w = self.text(n);
-                    w.starts_with(char::is_uppercase)
-                        || tables::is_year_follower(&w.to_lowercase())
+                    w.starts_with(char::is_uppercase) || tables::is_year_follower(&w.to_lowercase())
                 }
                 _ => true,
             },
+        }
+    }
+
+    /// Numbers that are identifiers rather than amounts: dialed numbers
+    /// digit by digit ("call 911"), flight, room or model numbers in pairs
+    /// ("flight 1234" "twelve thirty four").
+    fn identifier_reading(&self, q: &Qty) -> Option<String> {
+        if q.about || q.hash || q.sign.is_some() || q.to.is_some() || q.scale.is_some() {
+            return None;
+        }
+        if !matches!(q.suffix, Suffix::None) || q.num.grouped || !q.num.is_int() {
+            return None;
+        }
+        let prev = self.prev_word_lower(q.start)?;
+        let len = q.num.int.len();
+        if tables::is_dial_cue(&prev) && (3..=6).contains(&len) {
+            return Some(self.digits(&q.num.int));
+        }
+        if self.lang != Lang::En || !tables::is_pairs_cue(&prev) || q.num.int.starts_with('0') {
+            return None;
+        }
+        let v = q.num.value()?;
+        match len {
+            3 => {
+                let (h, r) = (v / 100, v % 100);
+                let rest = match r {
+                    0 => "hundred".to_string(),
+                    1..=9 => format!("oh {}", en_cardinal(r)),
+                    _ => en_cardinal(r),
+                };
+                Some(format!("{} {rest}", en_cardinal(h)))
+            }
+            4 => Some(en_year(v)),
+            _ => None,
         }
     }
 
@@ -1357,17 +1428,80 @@ impl Cx<'_> {
             return Gender::Masc;
         }
         const MASC_A: &[&str] = &[
-            "día", "días", "problema", "problemas", "programa", "programas", "sistema", "sistemas",
-            "tema", "temas", "idioma", "idiomas", "mapa", "mapas", "planeta", "planetas", "poema",
-            "poemas", "clima", "esquema", "esquemas", "dilema", "dilemas", "cometa", "cometas",
+            "día",
+            "días",
+            "problema",
+            "problemas",
+            "programa",
+            "programas",
+            "sistema",
+            "sistemas",
+            "tema",
+            "temas",
+            "idioma",
+            "idiomas",
+            "mapa",
+            "mapas",
+            "planeta",
+            "planetas",
+            "poema",
+            "poemas",
+            "clima",
+            "esquema",
+            "esquemas",
+            "dilema",
+            "dilemas",
+            "cometa",
+            "cometas",
         ];
         const FEM_OTHER: &[&str] = &[
-            "vez", "veces", "mujer", "mujeres", "noche", "noches", "ciudad", "ciudades", "parte",
-            "partes", "gente", "clase", "clases", "canción", "canciones", "nación", "naciones",
-            "edición", "ediciones", "versión", "versiones", "razón", "razones", "flor", "flores",
-            "red", "redes", "imagen", "imágenes", "llave", "llaves", "calle", "calles", "leche",
-            "carne", "fuente", "fuentes", "universidad", "universidades", "opción", "opciones",
-            "estación", "estaciones", "habitación", "habitaciones", "lección", "lecciones",
+            "vez",
+            "veces",
+            "mujer",
+            "mujeres",
+            "noche",
+            "noches",
+            "ciudad",
+            "ciudades",
+            "parte",
+            "partes",
+            "gente",
+            "clase",
+            "clases",
+            "canción",
+            "canciones",
+            "nación",
+            "naciones",
+            "edición",
+            "ediciones",
+            "versión",
+            "versiones",
+            "razón",
+            "razones",
+            "flor",
+            "flores",
+            "red",
+            "redes",
+            "imagen",
+            "imágenes",
+            "llave",
+            "llaves",
+            "calle",
+            "calles",
+            "leche",
+            "carne",
+            "fuente",
+            "fuentes",
+            "universidad",
+            "universidades",
+            "opción",
+            "opciones",
+            "estación",
+            "estaciones",
+            "habitación",
+            "habitaciones",
+            "lección",
+            "lecciones",
         ];
         if MASC_A.contains(&w) {
             Gender::Apoc
@@ -1491,14 +1625,21 @@ impl Cx<'_> {
         }
         let num_span = self.span(q.start, q.num.end);
         if let Suffix::Ordinal(g) = q.suffix {
-            let v = q.num.value()?;
-            let words = format!("{pre}{}", self.ordinal(v, g));
+            // An ordinal too long to name is read as its digits; either way
+            // the whole literal is consumed, so it is never re-scanned.
+            let words = match q.num.value() {
+                Some(v) => format!("{pre}{}", self.ordinal(v, g)),
+                None => format!("{pre}{}", self.digits(&q.num.int)),
+            };
             let span = self.span(q.start, q.end);
             self.out.words(&words, span);
             return Some(q.end);
         }
-        if self.is_year(&q) {
-            let y = q.num.value()?;
+        if let Some(words) = self.identifier_reading(&q) {
+            self.out.words(&words, num_span);
+            return Some(q.num.end);
+        }
+        if let Some(y) = q.num.value().filter(|_| self.is_year(&q)) {
             self.out.words(&en_year(y), num_span);
             if let (Some(d), Some(to)) = (q.dash, &q.to) {
                 let span = self.span(d, d + 1);
@@ -1523,7 +1664,7 @@ impl Cx<'_> {
                     Gender::Apoc
                 }
             }
-            Suffix::None if es && q.scale.is_none() => self.es_gender_from_next(q.end),
+            Suffix::None if es && q.scale.is_none() && !q.hash => self.es_gender_from_next(q.end),
             _ if q.scale.is_some() && es => Gender::Apoc,
             _ => Gender::Masc,
         };
@@ -1544,7 +1685,8 @@ impl Cx<'_> {
         let sspan = self.span(q.suffix_toks.start, q.suffix_toks.end);
         match q.suffix {
             Suffix::Percent => {
-                self.out.words(if en { "percent" } else { "por ciento" }, sspan);
+                self.out
+                    .words(if en { "percent" } else { "por ciento" }, sspan);
             }
             Suffix::Unit(u) => {
                 let name = self.unit_name(u, plural);

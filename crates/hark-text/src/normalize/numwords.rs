@@ -86,7 +86,7 @@ fn en_below_thousand(n: u64, out: &mut String) {
             push_word(out, EN_ONES[r as usize]);
         } else {
             push_word(out, EN_TENS[(r / 10) as usize]);
-            if r % 10 > 0 {
+            if !r.is_multiple_of(10) {
                 push_word(out, EN_ONES[(r % 10) as usize]);
             }
         }
@@ -232,7 +232,16 @@ const ES_SMALL: [&str; 30] = [
 ];
 
 const ES_TENS: [&str; 10] = [
-    "", "", "", "treinta", "cuarenta", "cincuenta", "sesenta", "setenta", "ochenta", "noventa",
+    "",
+    "",
+    "",
+    "treinta",
+    "cuarenta",
+    "cincuenta",
+    "sesenta",
+    "setenta",
+    "ochenta",
+    "noventa",
 ];
 
 const ES_HUNDREDS: [&str; 10] = [
@@ -361,7 +370,7 @@ pub fn es_cardinal(n: u64, g: Gender) -> String {
 /// Whether the Spanish reading of `n` ends in a millions word, after which
 /// a noun needs "de" ("dos millones de euros", but "dos mil euros").
 pub fn es_needs_de(n: u64) -> bool {
-    n > 0 && n % 1_000_000 == 0
+    n > 0 && n.is_multiple_of(1_000_000)
 }
 
 const ES_ORD_UNITS: [&str; 10] = [
@@ -426,7 +435,7 @@ pub fn es_ordinal(n: u64, g: Gender) -> String {
             if r >= 20 {
                 parts.push(ES_ORD_TENS[r / 10]);
             }
-            if r % 10 > 0 {
+            if !r.is_multiple_of(10) {
                 parts.push(ES_ORD_UNITS[r % 10]);
             }
         }

@@ -4,7 +4,9 @@
 //! symbols.
 
 use super::lex::Kind;
-use super::numwords::{digits_words, en_cardinal, en_digit, en_ordinal, es_cardinal, es_digit, es_ordinal, Gender};
+use super::numwords::{
+    digits_words, en_cardinal, en_digit, en_ordinal, es_cardinal, es_digit, es_ordinal, Gender,
+};
 use super::tables::{self, AbbrKind};
 use super::{Cx, Lang};
 
@@ -25,13 +27,15 @@ fn roman_value(w: &str) -> Option<u64> {
         _ => None,
     };
     let vals: Vec<u64> = w.chars().map(val).collect::<Option<_>>()?;
-    let mut total = 0u64;
-    for (k, v) in vals.iter().enumerate() {
+    let mut total = 0i64;
+    for (k, &v) in vals.iter().enumerate() {
+        let v = v as i64;
         match vals.get(k + 1) {
-            Some(next) if next > v => total = total.checked_sub(*v)?,
+            Some(&next) if next as i64 > v => total -= v,
             _ => total += v,
         }
     }
+    let total = u64::try_from(total).ok()?;
     // Only the canonical spelling round-trips.
     (total > 0 && total < 4000 && to_roman(total) == w).then_some(total)
 }
@@ -75,7 +79,7 @@ impl Cx<'_> {
                 return n;
             }
         }
-        let rules: [fn(&mut Self, usize) -> Option<usize>; 8] = [
+        let rules: [fn(&mut Self, usize) -> Option<usize>; 9] = [
             Self::dotted,
             Self::dr_st,
             Self::abbreviation,
@@ -83,6 +87,7 @@ impl Cx<'_> {
             Self::weekday,
             Self::roman,
             Self::with_slash,
+            Self::times_x,
             Self::initialism,
         ];
         for rule in rules {
@@ -179,10 +184,13 @@ impl Cx<'_> {
             }
         }
         let key = |ps: &[(usize, Option<usize>)]| -> String {
-            ps.iter().map(|&(w, _)| self.text(w).to_lowercase()).collect()
+            ps.iter()
+                .map(|&(w, _)| self.text(w).to_lowercase())
+                .collect()
         };
         let end_of = |ps: &[(usize, Option<usize>)]| {
-            ps.last().map_or(i + 1, |&(w, d)| d.map_or(w + 1, |d| d + 1))
+            ps.last()
+                .map_or(i + 1, |&(w, d)| d.map_or(w + 1, |d| d + 1))
         };
         let known = tables::dotted(self.lang, &key(&parts));
         let parts = if known.is_some() {
@@ -245,7 +253,8 @@ impl Cx<'_> {
         let end = if has_dot { i + 2 } else { i + 1 };
         let next = self.next_nonspace(end);
         let next_cap = next.is_some_and(|n| self.is_capitalized(n));
-        let next_opener = next_cap && next.is_some_and(|n| tables::is_opener(Lang::En, self.text(n)));
+        let next_opener =
+            next_cap && next.is_some_and(|n| tables::is_opener(Lang::En, self.text(n)));
         let prev = self.prev_nonspace(i);
         let prev_cap = prev.is_some_and(|p| self.is_capitalized(p));
         let prev_num = prev.is_some_and(|p| {
@@ -337,14 +346,19 @@ impl Cx<'_> {
     fn roman(&mut self, i: usize) -> Option<usize> {
         let w = self.text(i);
         if self.lang == Lang::En && (w == "WWII" || w == "WWI") {
-            let words = if w == "WWII" { "world war two" } else { "world war one" };
+            let words = if w == "WWII" {
+                "world war two"
+            } else {
+                "world war one"
+            };
             let span = self.span(i, i + 1);
             self.out.words(words, span);
             return Some(i + 1);
         }
         let v = roman_value(w)?;
         let single = w.len() == 1;
-        let small = w.len() >= 2 && w.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L')) && v <= 89;
+        let small =
+            w.len() >= 2 && w.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L')) && v <= 89;
         let prev = self.prev_nonspace(i).filter(|&p| self.is(p, Kind::Word));
         let prev_text = prev.map(|p| self.text(p)).unwrap_or("");
         let prev_cap = prev.is_some_and(|p| self.is_capitalized(p));
@@ -368,7 +382,19 @@ impl Cx<'_> {
             match self.lang {
                 Lang::En => format!("the {}", en_ordinal(v)),
                 Lang::Es => {
-                    const FEM: &[&str] = &["isabel", "maría", "juana", "catalina", "ana", "carlota", "mary", "elizabeth", "victoria", "anne", "catherine"];
+                    const FEM: &[&str] = &[
+                        "isabel",
+                        "maría",
+                        "juana",
+                        "catalina",
+                        "ana",
+                        "carlota",
+                        "mary",
+                        "elizabeth",
+                        "victoria",
+                        "anne",
+                        "catherine",
+                    ];
                     let fem = FEM.contains(&prev_text.to_lowercase().as_str());
                     if v <= 10 {
                         es_ordinal(v, if fem { Gender::Fem } else { Gender::Masc })
@@ -395,7 +421,10 @@ impl Cx<'_> {
 
     /// English `w/` "with" and `w/o` "without".
     fn with_slash(&mut self, i: usize) -> Option<usize> {
-        if self.lang != Lang::En || !self.text(i).eq_ignore_ascii_case("w") || !self.is_punct(i + 1, '/') {
+        if self.lang != Lang::En
+            || !self.text(i).eq_ignore_ascii_case("w")
+            || !self.is_punct(i + 1, '/')
+        {
             return None;
         }
         if self.is(i + 2, Kind::Word) && self.text(i + 2).eq_ignore_ascii_case("o") {
@@ -409,6 +438,33 @@ impl Cx<'_> {
         let span = self.span(i, i + 2);
         self.out.word("with", span);
         Some(i + 2)
+    }
+
+    /// `x` glued to a number: "4x4" "four by four", "2.5x faster" "two
+    /// point five times faster".
+    fn times_x(&mut self, i: usize) -> Option<usize> {
+        let w = self.text(i);
+        if !(w == "x" || w == "X") || !(self.touches_prev(i) && i > 0 && self.is(i - 1, Kind::Num))
+        {
+            return None;
+        }
+        let en = self.lang == Lang::En;
+        let word = if self.is(i + 1, Kind::Num) {
+            if en {
+                "by"
+            } else {
+                "por"
+            }
+        } else if matches!(self.kind(i + 1), Some(Kind::Word | Kind::Url)) {
+            return None;
+        } else if en {
+            "times"
+        } else {
+            "veces"
+        };
+        let span = self.span(i, i + 1);
+        self.out.word(word, span);
+        Some(i + 1)
     }
 
     /// The nearest word within two tokens on either side of `i`.
@@ -454,7 +510,9 @@ impl Cx<'_> {
         }
         let shouting = self.neighbour_words(i).iter().flatten().any(|&n| {
             let t = self.text(n);
-            t.chars().count() >= 2 && t.chars().all(|c| !c.is_lowercase()) && t.chars().any(char::is_uppercase)
+            t.chars().count() >= 2
+                && t.chars().all(|c| !c.is_lowercase())
+                && t.chars().any(char::is_uppercase)
         });
         let span = self.span(i, i + 1);
         if shouting && !tables::is_known_initialism(core) {
@@ -483,7 +541,11 @@ impl Cx<'_> {
             if let Some(p) = body.find("://") {
                 body = &body[p + 3..];
             }
-            if body.len() > 4 && body[..4].eq_ignore_ascii_case("www.") {
+            if body.len() > 4
+                && body
+                    .get(..4)
+                    .is_some_and(|p| p.eq_ignore_ascii_case("www."))
+            {
                 body = &body[4..];
             }
             if let Some(p) = body.find(['?', '#']) {
@@ -501,7 +563,9 @@ impl Cx<'_> {
         let mut k = 0;
         let bytes = body.as_bytes();
         while k < body.len() {
-            let Some(c) = body[k..].chars().next() else { break };
+            let Some(c) = body[k..].chars().next() else {
+                break;
+            };
             if c.is_alphabetic() {
                 let len = body[k..]
                     .char_indices()
@@ -563,7 +627,11 @@ impl Cx<'_> {
 
     /// Whether token `j` is at the start of a line (or of the text).
     fn line_start(&self, j: usize) -> bool {
-        j == 0 || self.tok(j - 1).is_some_and(|t| t.kind == Kind::Space && t.breaks > 0) || (j == 1 && self.is(0, Kind::Space))
+        j == 0
+            || self
+                .tok(j - 1)
+                .is_some_and(|t| t.kind == Kind::Space && t.breaks > 0)
+            || (j == 1 && self.is(0, Kind::Space))
     }
 
     fn spaced_between_nums(&self, j: usize) -> bool {
@@ -604,6 +672,7 @@ impl Cx<'_> {
             }
             '…' => self.out.punct("..."),
             ',' | '、' | '，' | '،' => self.out.punct(","),
+            '。' | '｡' => self.out.punct("."),
             ';' | '；' => self.out.punct(";"),
             ':' | '：' => {
                 // "3:2" is a score or ratio.
@@ -628,9 +697,19 @@ impl Cx<'_> {
                 // A list bullet.
             }
             '-' | '\u{2212}' => {
+                let glued = self.touches_prev(i)
+                    && i > 0
+                    && !self.is(i - 1, Kind::Word)
+                    && self.is(i + 1, Kind::Num);
                 if self.spaced_between_nums(i) {
                     self.out.word(if en { "minus" } else { "menos" }, span);
-                } else if !self.touches_prev(i) || self.is_punct(i + 1, '-') || self.is(i + 1, Kind::Space) {
+                } else if glued {
+                    // "10:00-11:00", "5 a.m.-6 p.m.": a range.
+                    self.out.word(if en { "to" } else { "a" }, span);
+                } else if !self.touches_prev(i)
+                    || self.is_punct(i + 1, '-')
+                    || self.is(i + 1, Kind::Space)
+                {
                     let mut n = i;
                     while self.is_punct(n, '-') {
                         n += 1;
@@ -665,6 +744,15 @@ impl Cx<'_> {
                 }
             }
             '|' => self.out.soft_comma(),
+            '/' => {
+                // "$5/month", "3 calls/day".
+                let per = self.touches_prev(i)
+                    && self.is(i + 1, Kind::Word)
+                    && tables::is_per_word(self.text(i + 1));
+                if per {
+                    self.out.word(if en { "per" } else { "por" }, span);
+                }
+            }
             '*' | '×' | '✕' if c != '*' || self.spaced_between_nums(i) => {
                 self.out.word(if en { "times" } else { "por" }, span);
             }

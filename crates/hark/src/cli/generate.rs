@@ -20,15 +20,18 @@ pub struct GenerateArgs {
     /// Voice id, name or slug (see `hark voices list`). Default: Joe.
     #[arg(long)]
     voice: Option<String>,
-    /// wav, raw, mulaw or alaw. Default: from the output file's extension, else wav.
+    /// wav, mp3, opus, flac, aac, raw, mulaw or alaw. Default: from the output file's extension, else wav.
     #[arg(long)]
     container: Option<String>,
     /// Output sample rate, 8000-48000 Hz.
     #[arg(long, default_value_t = 24000)]
     sample_rate: u32,
-    /// pcm_s16le (default), pcm_f32le, pcm_mulaw or pcm_alaw.
+    /// pcm_s16le (default), pcm_f32le, pcm_mulaw or pcm_alaw (wav and raw).
     #[arg(long)]
     encoding: Option<String>,
+    /// Bit rate of mp3, opus and aac, 32000-320000 (default: the best the rate allows, up to 192000).
+    #[arg(long)]
+    bit_rate: Option<u32>,
     /// Speaking rate, 0.25-4.0.
     #[arg(long, default_value_t = 1.0)]
     speed: f32,
@@ -62,7 +65,10 @@ enum Sink {
     Stdout(std::io::Stdout),
     /// A temporary file renamed into place once complete, so a failure
     /// never leaves a truncated or empty file under the requested name.
-    File { tmp: tempfile::NamedTempFile, dest: PathBuf },
+    File {
+        tmp: tempfile::NamedTempFile,
+        dest: PathBuf,
+    },
 }
 
 pub fn run(config: EngineConfig, args: GenerateArgs) -> anyhow::Result<()> {
@@ -102,7 +108,10 @@ pub fn run(config: EngineConfig, args: GenerateArgs) -> anyhow::Result<()> {
         Sink::Stdout(std::io::stdout())
     } else {
         let dest = args.output.clone().unwrap_or_default();
-        let dir = dest.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+        let dir = dest
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
         let tmp = tempfile::Builder::new()
             .prefix(".hark-")
             .suffix(".part")
@@ -115,8 +124,10 @@ pub fn run(config: EngineConfig, args: GenerateArgs) -> anyhow::Result<()> {
     let bar = show_progress.then(|| {
         let b = indicatif::ProgressBar::new(stream.text_len as u64);
         b.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {percent}% of the text, eta {eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {percent}% of the text, eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         b
     });
@@ -184,9 +195,15 @@ pub fn run(config: EngineConfig, args: GenerateArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn write_timestamps(path: &std::path::Path, words: &[hark_engine::WordTiming]) -> anyhow::Result<()> {
+fn write_timestamps(
+    path: &std::path::Path,
+    words: &[hark_engine::WordTiming],
+) -> anyhow::Result<()> {
     use hark_engine::captions;
-    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
     let text = match ext.as_deref() {
         Some("srt") => captions::to_srt(words),
         Some("vtt") => captions::to_vtt(words),
@@ -205,7 +222,9 @@ fn write(sink: &mut Sink, bytes: &[u8]) -> anyhow::Result<()> {
             // Streaming consumers (a player on a pipe) want audio now.
             out.flush().context("cannot write to stdout")?;
         }
-        Sink::File { tmp, .. } => tmp.write_all(bytes).context("cannot write the output file")?,
+        Sink::File { tmp, .. } => tmp
+            .write_all(bytes)
+            .context("cannot write the output file")?,
     }
     Ok(())
 }
@@ -240,6 +259,10 @@ fn output_format(args: &GenerateArgs) -> anyhow::Result<OutputFormat> {
             .as_deref()
         {
             Some("raw" | "pcm") => Container::Raw,
+            Some("mp3") => Container::Mp3,
+            Some("opus" | "ogg" | "oga") => Container::Opus,
+            Some("flac") => Container::Flac,
+            Some("aac" | "adts") => Container::Aac,
             Some("ulaw" | "mulaw" | "mu") => Container::Mulaw,
             Some("alaw" | "al") => Container::Alaw,
             _ => Container::Wav,
@@ -250,5 +273,10 @@ fn output_format(args: &GenerateArgs) -> anyhow::Result<OutputFormat> {
         .as_deref()
         .map(str::parse::<Encoding>)
         .transpose()?;
-    Ok(OutputFormat::new(container, encoding, args.sample_rate)?)
+    Ok(OutputFormat::with_bit_rate(
+        container,
+        encoding,
+        args.sample_rate,
+        args.bit_rate,
+    )?)
 }

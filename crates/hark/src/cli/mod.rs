@@ -12,7 +12,12 @@ use clap::{Parser, Subcommand};
 use hark_engine::{Engine, EngineConfig, EngineError};
 
 #[derive(Debug, Parser)]
-#[command(name = "hark", version, about = "Self-hosted speech synthesis", propagate_version = true)]
+#[command(
+    name = "hark",
+    version,
+    about = "Self-hosted speech synthesis",
+    propagate_version = true
+)]
 pub struct Cli {
     /// Hark's data directory (runtime, voices, cache). Default: $HARK_HOME,
     /// else the .hark folder of the checkout the binary was built in, else ~/.local/share/hark.

@@ -32,7 +32,13 @@ pub fn run(engine: &Engine, cmd: ModelsCommand) -> anyhow::Result<()> {
                 println!("{}", serde_json::to_string_pretty(&slim)?);
             } else {
                 for m in models {
-                    println!("{:<16} {:>4} voices  {:>3} languages  {}", m.id, m.voice_count, m.languages.len(), m.description);
+                    println!(
+                        "{:<16} {:>4} voices  {:>3} languages  {}",
+                        m.id,
+                        m.voice_count,
+                        m.languages.len(),
+                        m.description
+                    );
                 }
             }
         }
@@ -50,7 +56,10 @@ pub fn run(engine: &Engine, cmd: ModelsCommand) -> anyhow::Result<()> {
                         (_, _, Some(v)) => v.join("|"),
                         _ => String::new(),
                     };
-                    println!("  {:<15} {:<15} {:<22} default {}", p.name, p.kind, range, p.default);
+                    println!(
+                        "  {:<15} {:<15} {:<22} default {}",
+                        p.name, p.kind, range, p.default
+                    );
                 }
                 println!("\n{} voices in {} languages (`hark voices list` shows them; --json here lists them all)", m.voice_count, m.languages.len());
             }

@@ -33,9 +33,14 @@ pub fn run(config: EngineConfig, args: ServeArgs) -> anyhow::Result<()> {
         if let Some(default) = engine.catalog().default_voice(None, None) {
             let name = default.info.id.to_string();
             engine.warm(&name, narrow)?;
-            eprintln!("hark: default voice {} ({}) ready", default.info.name, default.info.id);
+            eprintln!(
+                "hark: default voice {} ({}) ready",
+                default.info.name, default.info.id
+            );
         } else {
-            eprintln!("hark: no neural voice installed (run scripts/setup.sh); espeak-ng voices only");
+            eprintln!(
+                "hark: no neural voice installed (run scripts/setup.sh); espeak-ng voices only"
+            );
         }
     }
     eprintln!("hark: {} voices", engine.catalog().len());
@@ -48,7 +53,9 @@ pub fn run(config: EngineConfig, args: ServeArgs) -> anyhow::Result<()> {
         anyhow::ensure!(n >= 1, "--max-in-flight must be at least 1");
         sc.max_in_flight = n;
     }
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(hark_server::serve(engine, sc, args.addr))?;
     Ok(())
 }

@@ -28,17 +28,22 @@ pub enum VoicesCommand {
         json: bool,
     },
     /// Checks a Piper voice (model.onnx with model.onnx.json beside it) and adds it to the library.
-    Import {
-        model: PathBuf,
-    },
+    Import { model: PathBuf },
 }
 
 pub fn run(config: EngineConfig, cmd: VoicesCommand) -> anyhow::Result<()> {
     match cmd {
-        VoicesCommand::List { json, model, language } => {
+        VoicesCommand::List {
+            json,
+            model,
+            language,
+        } => {
             let engine = Engine::new(config)?;
             let kind = match model {
-                Some(m) => Some(EngineKind::from_model_id(&m).ok_or(hark_engine::EngineError::ModelNotFound(m))?),
+                Some(m) => Some(
+                    EngineKind::from_model_id(&m)
+                        .ok_or(hark_engine::EngineError::ModelNotFound(m))?,
+                ),
                 None => None,
             };
             let voices: Vec<&VoiceInfo> = engine
@@ -57,7 +62,9 @@ pub fn run(config: EngineConfig, cmd: VoicesCommand) -> anyhow::Result<()> {
                         v.model_id,
                         truncate(&v.name, 32),
                         v.languages.first().map(String::as_str).unwrap_or("-"),
-                        v.gender.map(|g| format!("{g:?}").to_lowercase()).unwrap_or_else(|| "-".into()),
+                        v.gender
+                            .map(|g| format!("{g:?}").to_lowercase())
+                            .unwrap_or_else(|| "-".into()),
                         v.slug
                     );
                 }
@@ -76,7 +83,12 @@ pub fn run(config: EngineConfig, cmd: VoicesCommand) -> anyhow::Result<()> {
                 println!("slug:        {}", v.slug);
                 println!("model:       {}", v.model_id);
                 println!("languages:   {}", v.languages.join(", "));
-                println!("gender:      {}", v.gender.map(|g| format!("{g:?}").to_lowercase()).unwrap_or_else(|| "unknown".into()));
+                println!(
+                    "gender:      {}",
+                    v.gender
+                        .map(|g| format!("{g:?}").to_lowercase())
+                        .unwrap_or_else(|| "unknown".into())
+                );
                 println!("sample rate: {} Hz", v.sample_rate);
                 println!("description: {}", v.description);
                 if !v.speakers.is_empty() {
@@ -108,9 +120,15 @@ fn import(config: EngineConfig, model: &std::path::Path) -> anyhow::Result<()> {
     let files = PiperVoiceFiles::open(model)?;
     let env = hark_engine::runtime::environment(config.ort_library.as_deref(), &config.home)?;
     PiperSession::load(&env, model, 1, false)?;
-    let dir = config.voice_dirs.first().cloned().unwrap_or_else(|| config.home.join("voices"));
+    let dir = config
+        .voice_dirs
+        .first()
+        .cloned()
+        .unwrap_or_else(|| config.home.join("voices"));
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let name = model.file_name().context("the model path has no file name")?;
+    let name = model
+        .file_name()
+        .context("the model path has no file name")?;
     let dest = dir.join(name);
     let dest_json = {
         let mut p = dest.as_os_str().to_owned();
@@ -120,10 +138,17 @@ fn import(config: EngineConfig, model: &std::path::Path) -> anyhow::Result<()> {
     if dest.exists() {
         let existing = PiperVoiceFiles::open(&dest).ok();
         if existing.as_ref().is_some_and(|e| e.id == files.id) {
-            println!("{}  {} is already in the library", files.id, files.display_name());
+            println!(
+                "{}  {} is already in the library",
+                files.id,
+                files.display_name()
+            );
             return Ok(());
         }
-        anyhow::bail!("{} already exists and holds a different voice; rename the file to import it", dest.display());
+        anyhow::bail!(
+            "{} already exists and holds a different voice; rename the file to import it",
+            dest.display()
+        );
     }
     // Copy to temporary names first so a failed copy leaves no half voice behind.
     let tmp_json = dir.join(format!(".{}.json.part", name.to_string_lossy()));

@@ -4,9 +4,9 @@
 
 pub mod server;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::io::Write;
 
 pub fn home() -> PathBuf {
     std::env::var_os("HARK_HOME")
@@ -16,7 +16,11 @@ pub fn home() -> PathBuf {
 
 pub fn joe_model() -> PathBuf {
     let p = home().join("voices/en_US-joe-medium.onnx");
-    assert!(p.is_file(), "{} is missing: run scripts/setup.sh first", p.display());
+    assert!(
+        p.is_file(),
+        "{} is missing: run scripts/setup.sh first",
+        p.display()
+    );
     p
 }
 
