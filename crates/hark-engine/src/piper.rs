@@ -501,6 +501,7 @@ impl PiperSession {
     /// The duration predictor's `Ceil` output is added as a graph output on
     /// the way in (the file is not changed), so every inference also yields
     /// phoneme durations; a graph where it cannot be found still loads.
+    #[allow(clippy::result_large_err)]
     pub fn load(
         env: &ort::environment::Environment,
         onnx: &Path,

@@ -190,6 +190,7 @@ pub fn tokenize(src: &str) -> Vec<Tok> {
 
 /// Top-level domains accepted for a bare `name.tld` with no scheme. Kept to
 /// common ones so that `file.txt` or `end.It` are not read as addresses.
+#[rustfmt::skip]
 const TLDS: &[&str] = &[
     "com", "org", "net", "edu", "gov", "mil", "int", "io", "dev", "ai", "app", "co", "uk", "us",
     "de", "fr", "es", "it", "nl", "eu", "info", "biz", "me", "tv", "ly", "gg", "mx", "ar", "cl",

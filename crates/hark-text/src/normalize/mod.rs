@@ -24,7 +24,7 @@
 //!
 //! # How it works
 //!
-//! The input is cut into tokens once ([`lex`]); then a single left-to-right
+//! The input is cut into tokens once (`lex.rs`); then a single left-to-right
 //! pass tries, at each token, a fixed list of patterns that look at most a
 //! small constant number of tokens ahead or behind (phone numbers, times,
 //! dates, quantities with currency, units or percent, abbreviations, Roman
@@ -157,31 +157,53 @@ impl Options {
 ///
 /// * **Years vs. cardinals.** A bare four-digit number 1100-2099 (no
 ///   separators, decimals or attached symbols) is a year when the word
-///   before it is a year cue (`in`, `since`, `by`, `of`, `from`, `until`,
-///   `during`, a month, ...), or when it is followed by punctuation, the
-///   end, a capitalized word, an era (`BC`) or a word that typically follows
-///   a year (`was`, `and`, `when`, `election`, ...). It is a cardinal after a
-///   count cue (`about`, `over`, `page`, `than`, ...) or before any other
-///   lowercase word (`1999 apples`, `1500 people`). Two such numbers joined
-///   by a dash are a year range. Spanish reads years as cardinals anyway.
+///   before it is a year cue (`in`, `since`, `by`, `from`, `until`,
+///   `during`, `born`, a month, ...). Otherwise the word after it decides:
+///   punctuation, the end, a capitalized word, an era (`AD`, `BC`) or a word
+///   that typically follows a year (`was`, `and`, `when`, `we`, ...) makes
+///   it a year ("It was 1999.", "the summer of 1969."); any other lowercase
+///   word makes it a count ("1999 apples", "a crowd of 1500 people"), as
+///   does a count cue before it (`about`, `over`, `page`, `than`, ...). Two
+///   such numbers joined by a dash are a year range ("1939–1945"). Spanish
+///   reads years as cardinals, so it needs no rule.
+/// * **Identifiers.** After `call`/`dial` a 3-6 digit number is read digit
+///   by digit ("nine one one"); after `flight`, `room`, `gate`, `Boeing`, ...
+///   a 3-4 digit number is read in pairs ("twelve thirty four").
 /// * **`Dr.`** is "doctor" before a capitalized word that is not a common
-///   sentence opener, "drive" after a capitalized word or a number
-///   otherwise. **`St.`** is "street" after a number or ordinal (`42nd St.`)
+///   sentence opener, otherwise "drive" after a capitalized word or a
+///   number. **`St.`** is "street" after a number or ordinal (`42nd St.`),
 ///   or after a capitalized word when a sentence opener follows (`Main St.
-///   He`); before another capitalized word it is "saint" (`St. Louis`).
-/// * **Initialisms.** All-caps words of 2-5 letters are spelled letter by
-///   letter unless they are on a list of acronyms said as words (`NASA`,
-///   `NATO`, ...). Next to another all-caps word (shouting: `THIS IS GREAT`)
-///   they are read as words unless they are well-known initialisms (`FBI`).
+///   He left`); before any other capitalized word it is "saint" (`St.
+///   Louis`). Their period is kept as a sentence end only when they mean
+///   drive/street and a sentence opener or the end of the text follows.
+/// * **Initialisms.** All-caps words of 2-5 letters (plus a plural `s`)
+///   are spelled letter by letter unless they are on a list of acronyms said
+///   as words (`NASA`, `NATO`, `UNESCO`, `NASDAQ`, `LASER`, ...). Next to
+///   another all-caps word (shouting: `THIS IS GREAT`) they are read as
+///   words unless they are well-known initialisms (`FBI`, `CNN`). Dotted
+///   forms (`U.S.`, `Ph.D.`) are always spelled. English "a" is spelled
+///   "eigh", because espeak-ng reads a lone "a" as the article.
 /// * **Roman numerals** are read only after a cue word (`Chapter XII`,
 ///   `World War II`: cardinal), after a regnal name (`Henry VIII`: "the
-///   eighth"; Spanish `Felipe VI`: "sexto"), or as a cardinal after another
-///   capitalized word when made of I, V, X, L only and at least two letters
-///   long (`Super Bowl LVIII`). A lone `I` is always the pronoun except after
-///   a capitalized cue or a regnal name.
+///   eighth"; Spanish `Felipe VI`: "sexto", `Alfonso XIII`: "trece"), or as a
+///   cardinal after another capitalized word when made of I, V, X, L only
+///   and at least two letters long (`Super Bowl LVIII`, `Rocky II`). A lone
+///   `I` is the pronoun unless a capitalized cue (`Part I`) or a regnal name
+///   precedes it.
 /// * **Numeric dates** follow [`Options::date_order`], except that a
-///   reading with a month above 12 is swapped, and `.`-separated dates are
-///   always day first. `3/4` without a year is a fraction.
+///   reading with a month above 12 is swapped and `.`-separated dates are
+///   always day first. `3/4` without a year is a fraction when the
+///   denominator is a common one (2-6, 8, 10, 12, 16, 32, 64, 100, 1000),
+///   else a month and day when it can be one (`9/11`).
+/// * **Separators.** English: `,` groups thousands, `.` is the decimal
+///   point (`1.2.3` is a version, read with "dot"). Spanish: `.` groups
+///   thousands and `,` is the decimal comma, but `,` followed by exactly
+///   three digits is taken as a thousands separator as in the Americas
+///   (`5,000 km`), and a `.` followed by other than three digits is a
+///   decimal point (`1.5 kg` "uno punto cinco").
+/// * **Scale letters.** `k`, `K`, `M`, `bn` after a number are thousand,
+///   million, billion; `m`, `b`, `B`, `T` only after a currency (`$5m`),
+///   since elsewhere they are meters, bits or labels (`Apt. 4B`).
 pub fn normalize(text: &str, lang: Lang, opts: &Options) -> Normalized {
     let toks = lex::tokenize(text);
     let mut cx = Cx {

@@ -750,9 +750,7 @@ impl Cx<'_> {
     pub(super) fn month_date(&mut self, i: usize) -> Option<usize> {
         let (month, abbr) = tables::month(Lang::En, self.text(i))?;
         let mut k = i + 1;
-        let mut dot = None;
         if abbr && self.is_punct(k, '.') {
-            dot = Some(k);
             k += 1;
         }
         let n = self.sp(k)?;
@@ -807,7 +805,6 @@ impl Cx<'_> {
             let span = self.span(dash + 1, e2);
             self.out.words(&en_ordinal(v2), span);
         }
-        let _ = dot;
         match year {
             Some((y, yt, comma)) => {
                 if comma {
@@ -828,8 +825,8 @@ impl Cx<'_> {
     fn decade(&mut self, i: usize) -> Option<usize> {
         let apos = |c: Option<char>| matches!(c, Some('\'' | '\u{2019}'));
         let is_s = |cx: &Self, k: usize| cx.is(k, Kind::Word) && cx.text(k) == "s";
-        // (number token, words, end)
-        let (n, words, end) = if apos(self.punct_char(i)) {
+        // (words, end)
+        let (words, end) = if apos(self.punct_char(i)) {
             let n = i + 1;
             let v = parse_small(self.text(n)).filter(|_| self.text(n).len() == 2)?;
             if v % 10 != 0 || !is_s(self, n + 1) {
@@ -840,7 +837,7 @@ impl Cx<'_> {
             } else {
                 en_plural_last(&en_cardinal(v))
             };
-            (n, w, n + 2)
+            (w, n + 2)
         } else {
             if !self.is(i, Kind::Num) {
                 return None;
@@ -855,7 +852,7 @@ impl Cx<'_> {
                 return None;
             };
             if t.len() == 4 && v % 10 == 0 && (1000..=2990).contains(&v) {
-                (i, en_plural_last(&en_year(v)), end)
+                (en_plural_last(&en_year(v)), end)
             } else if t.len() == 2 && v % 10 == 0 && v >= 10 {
                 let prev = self.prev_word_lower(i);
                 let cue = matches!(
@@ -883,12 +880,11 @@ impl Cx<'_> {
                 if !cue {
                     return None;
                 }
-                (i, en_plural_last(&en_cardinal(v)), end)
+                (en_plural_last(&en_cardinal(v)), end)
             } else {
                 return None;
             }
         };
-        let _ = n;
         let span = self.span(i, end);
         self.out.words(&words, span);
         Some(end)
@@ -1427,81 +1423,20 @@ impl Cx<'_> {
         if !w.starts_with(char::is_lowercase) || tables::es_not_noun(w) {
             return Gender::Masc;
         }
+        #[rustfmt::skip]
         const MASC_A: &[&str] = &[
-            "día",
-            "días",
-            "problema",
-            "problemas",
-            "programa",
-            "programas",
-            "sistema",
-            "sistemas",
-            "tema",
-            "temas",
-            "idioma",
-            "idiomas",
-            "mapa",
-            "mapas",
-            "planeta",
-            "planetas",
-            "poema",
-            "poemas",
-            "clima",
-            "esquema",
-            "esquemas",
-            "dilema",
-            "dilemas",
-            "cometa",
-            "cometas",
+            "día", "días", "problema", "problemas", "programa", "programas", "sistema", "sistemas",
+            "tema", "temas", "idioma", "idiomas", "mapa", "mapas", "planeta", "planetas", "poema",
+            "poemas", "clima", "esquema", "esquemas", "dilema", "dilemas", "cometa", "cometas",
         ];
+        #[rustfmt::skip]
         const FEM_OTHER: &[&str] = &[
-            "vez",
-            "veces",
-            "mujer",
-            "mujeres",
-            "noche",
-            "noches",
-            "ciudad",
-            "ciudades",
-            "parte",
-            "partes",
-            "gente",
-            "clase",
-            "clases",
-            "canción",
-            "canciones",
-            "nación",
-            "naciones",
-            "edición",
-            "ediciones",
-            "versión",
-            "versiones",
-            "razón",
-            "razones",
-            "flor",
-            "flores",
-            "red",
-            "redes",
-            "imagen",
-            "imágenes",
-            "llave",
-            "llaves",
-            "calle",
-            "calles",
-            "leche",
-            "carne",
-            "fuente",
-            "fuentes",
-            "universidad",
-            "universidades",
-            "opción",
-            "opciones",
-            "estación",
-            "estaciones",
-            "habitación",
-            "habitaciones",
-            "lección",
-            "lecciones",
+            "vez", "veces", "mujer", "mujeres", "noche", "noches", "ciudad", "ciudades", "parte",
+            "partes", "gente", "clase", "clases", "canción", "canciones", "nación", "naciones",
+            "edición", "ediciones", "versión", "versiones", "razón", "razones", "flor", "flores",
+            "red", "redes", "imagen", "imágenes", "llave", "llaves", "calle", "calles", "leche",
+            "carne", "fuente", "fuentes", "universidad", "universidades", "opción", "opciones",
+            "estación", "estaciones", "habitación", "habitaciones", "lección", "lecciones",
         ];
         if MASC_A.contains(&w) {
             Gender::Apoc

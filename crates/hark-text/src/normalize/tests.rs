@@ -224,6 +224,8 @@ fn currency() {
             ("$10k", "ten thousand dollars"),
             ("$3bn", "three billion dollars"),
             ("£20", "twenty pounds"),
+            ("GBP 20", "twenty pounds"),
+            ("JPY 1000", "one thousand yen"),
             ("£1.50", "one pound and fifty pence"),
             ("£0.01", "one penny"),
             ("¥500", "five hundred yen"),
@@ -278,6 +280,24 @@ fn years_and_decades() {
             ("the 80s", "the eighties"),
             ("in her 30s", "in her thirties"),
             ("3000", "three thousand"),
+            ("the summer of 1969.", "the summer of nineteen sixty nine."),
+            (
+                "a crowd of 1500 people",
+                "a crowd of one thousand five hundred people",
+            ),
+            (
+                "from 1990 to 2000.",
+                "from nineteen ninety to two thousand.",
+            ),
+            (
+                "between 1990 and 2000 we",
+                "between nineteen ninety and two thousand we",
+            ),
+            (
+                "rose to 1500 units",
+                "rose to one thousand five hundred units",
+            ),
+            ("by 2030 we", "by twenty thirty we"),
             ("1066 AD", "ten sixty six eigh d"),
             ("44 BC", "forty four b c"),
         ],
@@ -1012,14 +1032,5 @@ proptest! {
     #[test]
     fn arbitrary_bytes_fuzz_entry(b in prop::collection::vec(any::<u8>(), 0..64)) {
         fuzz_entry(&b);
-    }
-}
-
-#[test]
-#[ignore]
-fn explore() {
-    let input = std::env::var("NORM_INPUT").unwrap_or_default();
-    for line in input.split('|') {
-        println!("{line:?}\n  en: {:?}\n  es: {:?}", en(line), es(line));
     }
 }

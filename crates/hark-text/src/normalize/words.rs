@@ -382,18 +382,10 @@ impl Cx<'_> {
             match self.lang {
                 Lang::En => format!("the {}", en_ordinal(v)),
                 Lang::Es => {
+                    #[rustfmt::skip]
                     const FEM: &[&str] = &[
-                        "isabel",
-                        "maría",
-                        "juana",
-                        "catalina",
-                        "ana",
-                        "carlota",
-                        "mary",
-                        "elizabeth",
-                        "victoria",
-                        "anne",
-                        "catherine",
+                        "isabel", "maría", "juana", "catalina", "ana", "carlota", "mary",
+                        "elizabeth", "victoria", "anne", "catherine",
                     ];
                     let fem = FEM.contains(&prev_text.to_lowercase().as_str());
                     if v <= 10 {
