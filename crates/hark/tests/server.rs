@@ -15,6 +15,10 @@ fn client() -> reqwest::Client {
     reqwest::Client::new()
 }
 
+async fn get_json(c: &reqwest::Client, url: impl reqwest::IntoUrl) -> Value {
+    c.get(url).send().await.unwrap().json().await.unwrap()
+}
+
 /// Asserts the contract's error shape and returns the code.
 async fn error_code(resp: reqwest::Response, status: u16) -> String {
     assert_eq!(resp.status().as_u16(), status);
@@ -77,36 +81,15 @@ async fn every_dialect_speaks() {
     let b = r.bytes().await.unwrap();
     assert!(b.len() > 24000, "{} bytes", b.len());
     // Models and voices.
-    let m: Value = c
-        .get(s.url("/v1/models"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let m: Value = get_json(&c, s.url("/v1/models")).await;
     assert!(m["data"]
         .as_array()
         .unwrap()
         .iter()
         .any(|d| d["id"] == "hark-piper-v1"));
-    let m: Value = c
-        .get(s.url("/v1/models/hark-piper-v1"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let m: Value = get_json(&c, s.url("/v1/models/hark-piper-v1")).await;
     assert!(m["parameters"].as_array().unwrap().len() > 5);
-    let v: Value = c
-        .get(s.url("/v1/audio/voices"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v: Value = get_json(&c, s.url("/v1/audio/voices")).await;
     assert!(v["voices"].as_array().unwrap().len() >= 100);
     let v: Value = c
         .get(s.url("/voices/joe"))
@@ -118,14 +101,7 @@ async fn every_dialect_speaks() {
         .await
         .unwrap();
     assert_eq!(v["name"], "Joe");
-    let st: Value = c
-        .get(s.url("/status"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let st: Value = get_json(&c, s.url("/status")).await;
     assert_eq!(st["status"], "ok");
     assert!(st["version"].is_string() && st["queue_depth"].is_number());
 }
@@ -385,14 +361,7 @@ async fn a_client_that_goes_away_stops_the_work() {
         "server kept working after the client left: {:.2} CPU s in 1.5 s",
         b - a
     );
-    let st: Value = c
-        .get(s.url("/status"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let st: Value = get_json(&c, s.url("/status")).await;
     assert_eq!(st["in_flight"], 0);
 }
 
@@ -509,14 +478,7 @@ async fn word_timestamps_are_monotonic_and_inside_the_audio() {
 #[tokio::test]
 async fn openapi_describes_every_route() {
     let s = Server::start(&["--no-warm"]);
-    let doc: Value = client()
-        .get(s.url("/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = get_json(&client(), s.url("/openapi.json")).await;
     assert_eq!(doc["openapi"], "3.1.0");
     for path in [
         "/text_to_speech",

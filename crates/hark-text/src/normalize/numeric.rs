@@ -896,11 +896,17 @@ impl Cx<'_> {
         match self.lang {
             Lang::En => {
                 let one = a == 1;
+                let ord = match b {
+                    // "three hundredths", not "three one hundredths".
+                    100 => "hundredth".to_string(),
+                    1000 => "thousandth".to_string(),
+                    _ => en_ordinal(b),
+                };
                 let den = match b {
                     2 => (if one { "half" } else { "halves" }).to_string(),
                     4 => (if one { "quarter" } else { "quarters" }).to_string(),
-                    _ if one => en_ordinal(b),
-                    _ => format!("{}s", en_ordinal(b)),
+                    _ if one => ord,
+                    _ => format!("{ord}s"),
                 };
                 format!("{} {den}", en_cardinal(a))
             }

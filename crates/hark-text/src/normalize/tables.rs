@@ -1215,3 +1215,20 @@ pub fn is_per_word(w: &str) -> bool {
     ];
     W.contains(&w)
 }
+
+/// Common English and Spanish words that, written in capitals, show that
+/// the text around them is shouted rather than a run of initialisms.
+pub fn is_common_caps(w: &str) -> bool {
+    #[rustfmt::skip]
+    const W: &[&str] = &[
+        "THE", "AN", "AND", "OR", "BUT", "IS", "ARE", "WAS", "WERE", "BE", "TO", "OF", "IN", "ON",
+        "AT", "FOR", "WITH", "THIS", "THAT", "IT", "YOU", "WE", "THEY", "HE", "SHE", "MY", "YOUR",
+        "NOT", "NO", "DO", "DON'T", "ALL", "NOW", "NEW", "GET", "GO", "WILL", "CAN", "JUST", "OUT",
+        "UP", "SO", "IF", "HAVE", "HAS", "FROM", "BY", "WHAT", "ME", "US", "OUR", "ONE", "HOW",
+        "WHY", "WHO", "YES", "OH", "WOW", "STOP", "HELP", "NEVER", "EVER", "VERY", "MORE", "LOVE",
+        "FREE", "BEST", "NOTE", "WARNING", "SALE", "OFF",
+        "EL", "LA", "LOS", "LAS", "Y", "ES", "EN", "DE", "QUE", "POR", "PARA", "CON", "SIN", "MUY",
+        "NO", "SÍ",
+    ];
+    W.contains(&w)
+}

@@ -66,6 +66,12 @@ fn to_roman(mut n: u64) -> String {
     s
 }
 
+/// Uppercase letters (any script) and apostrophes only: `DON'T`.
+fn is_all_caps_word(w: &str) -> bool {
+    w.chars().any(char::is_uppercase)
+        && w.chars().all(|c| c.is_uppercase() || c == '\'' || c == '’')
+}
+
 fn is_all_caps(w: &str) -> bool {
     !w.is_empty() && w.chars().all(|c| c.is_ascii_uppercase())
 }
@@ -459,24 +465,14 @@ impl Cx<'_> {
         Some(i + 1)
     }
 
-    /// The nearest word within two tokens on either side of `i`.
-    fn neighbour_words(&self, i: usize) -> [Option<usize>; 2] {
-        let mut before = None;
-        for d in 1..=2 {
-            let Some(p) = i.checked_sub(d) else { break };
-            if self.is(p, Kind::Word) {
-                before = Some(p);
-                break;
-            }
-        }
-        let mut after = None;
-        for d in 1..=2 {
-            if self.is(i + d, Kind::Word) {
-                after = Some(i + d);
-                break;
-            }
-        }
-        [before, after]
+    /// Up to two word tokens on each side of `i`, looking at most six
+    /// tokens away (so the window is constant).
+    fn nearby_words(&self, i: usize) -> Vec<usize> {
+        let mut out = Vec::with_capacity(4);
+        let lo = i.saturating_sub(6);
+        out.extend((lo..i).rev().filter(|&j| self.is(j, Kind::Word)).take(2));
+        out.extend((i + 1..i + 7).filter(|&j| self.is(j, Kind::Word)).take(2));
+        out
     }
 
     /// All-caps words: initialisms spelled, acronyms and shouting read.
@@ -500,14 +496,21 @@ impl Cx<'_> {
         if tables::is_acronym_word(self.lang, core) {
             return None;
         }
-        let shouting = self.neighbour_words(i).iter().flatten().any(|&n| {
-            let t = self.text(n);
-            t.chars().count() >= 2
-                && t.chars().all(|c| !c.is_lowercase())
-                && t.chars().any(char::is_uppercase)
-        });
+        // Shouting: all-caps text around, recognizable as such because a
+        // nearby capitalized word is too long or too common to be an
+        // initialism ("THIS IS GREAT", "WATCH CNN NOW", but not "9 AM EST").
+        let caps = |t: &str| t.chars().count() >= 2 && is_all_caps_word(t);
+        let shouted = |t: &str| caps(t) && (t.chars().count() >= 6 || tables::is_common_caps(t));
+        let near = self.nearby_words(i);
+        let shouting = near.iter().any(|&n| shouted(self.text(n)))
+            || (tables::is_common_caps(core) && near.iter().any(|&n| caps(self.text(n))));
+        // Without a vowel it cannot be said as a word ("NY", "HQ").
+        let sayable = tables::is_common_caps(core)
+            || core
+                .chars()
+                .any(|c| matches!(c, 'A' | 'E' | 'I' | 'O' | 'U'));
         let span = self.span(i, i + 1);
-        if shouting && !tables::is_known_initialism(core) {
+        if shouting && sayable && !tables::is_known_initialism(core) {
             let lw = w.to_lowercase();
             self.out.word(&lw, span);
             return Some(i + 1);
