@@ -104,6 +104,19 @@ pub fn align(
     out
 }
 
+/// Joins neighbouring timings that speak the same piece of the user's text
+/// ("$5" -> "five dollars" is one word of theirs).
+pub fn merge_same_source(words: Vec<WordTiming>) -> Vec<WordTiming> {
+    let mut out: Vec<WordTiming> = Vec::with_capacity(words.len());
+    for w in words {
+        match out.last_mut() {
+            Some(last) if last.text == w.text => last.end = last.end.max(w.end),
+            _ => out.push(w),
+        }
+    }
+    out
+}
+
 /// The words of a clause: maximal runs of letters, digits and inner
 /// apostrophes or hyphens, as byte ranges offset by `base`.
 pub fn words_of(clause: &str, base: usize) -> Vec<Range<usize>> {

@@ -90,6 +90,9 @@ pub struct SynthesisRequest {
     pub max_chars: Option<usize>,
     /// Whether to compute word timestamps (costs ~1 ms per sentence).
     pub word_timestamps: bool,
+    /// Whether to read numbers, money, dates, abbreviations... as words
+    /// first (on by default; off for text that is already spoken form).
+    pub normalize: bool,
 }
 
 impl SynthesisRequest {
@@ -106,6 +109,7 @@ impl SynthesisRequest {
             sentence_pause: 0.0,
             max_chars: None,
             word_timestamps: false,
+            normalize: true,
         }
     }
 }
@@ -431,6 +435,23 @@ impl Engine {
         let pause = (req.sentence_pause.max(0.0) * sample_rate as f32) as usize;
 
         let timestamps = req.word_timestamps;
+        // The normalizer reads by the language the caller named, else the voice's.
+        let lang_tag = req
+            .language
+            .as_deref()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.eq_ignore_ascii_case("auto"))
+            .map(str::to_string)
+            .or_else(|| info.languages.first().cloned())
+            .unwrap_or_default();
+        let normalize = req.normalize;
+        let normalizer = move |text: &str, tag: &str| {
+            if normalize {
+                hark_text::normalize::normalize_tagged(text, tag)
+            } else {
+                hark_text::normalize::passthrough(text)
+            }
+        };
         // One chunk of text (and its offset in the request) -> samples and word times.
         type Job = Box<
             dyn FnMut(&str, usize, u64) -> Result<(Vec<f32>, Vec<WordTiming>), EngineError> + Send,
@@ -442,7 +463,11 @@ impl Engine {
                 let speaker = piper_speaker(files, req.speaker.as_deref())?;
                 let espeak_voice = files.espeak_voice();
                 Box::new(move |text: &str, offset: usize, priority: u64| {
-                    let clauses = piper::phonemize_clauses(&espeak_voice, text)?;
+                    // Read numbers, money, dates... as words; links map each
+                    // spoken word back to the user's text.
+                    let norm = normalizer(text, &lang_tag);
+                    let spoken = norm.text.as_str();
+                    let clauses = piper::phonemize_clauses(&espeak_voice, spoken)?;
                     if clauses.iter().all(|c| c.phonemes.trim().is_empty()) {
                         return Ok((Vec::new(), Vec::new()));
                     }
@@ -462,33 +487,23 @@ impl Engine {
                         (Some(d), true) => {
                             let mut clause_ids = Vec::with_capacity(clauses.len());
                             for (c, span) in clauses.iter().zip(spans) {
-                                let clause_text = text.get(c.text.clone()).unwrap_or("");
-                                let words = align::words_of(clause_text, offset + c.text.start)
-                                    .into_iter()
-                                    .map(|r| {
-                                        let w = text
-                                            .get(r.start - offset..r.end - offset)
-                                            .unwrap_or("");
-                                        let n = hark_espeak::phonemize(&espeak_voice, w)
-                                            .map(|p| {
-                                                p.chars()
-                                                    .filter(|ch| !matches!(ch, 'ˈ' | 'ˌ' | ' '))
-                                                    .count()
-                                            })
+                                let words = norm
+                                    .words
+                                    .iter()
+                                    .filter(|w| c.text.contains(&w.output.start))
+                                    .map(|w| {
+                                        let said = spoken.get(w.output.clone()).unwrap_or("");
+                                        let n = hark_espeak::phonemize(&espeak_voice, said)
+                                            .map(|p| p.chars().filter(|ch| !matches!(ch, 'ˈ' | 'ˌ' | ' ')).count())
                                             .unwrap_or(1);
-                                        (r, n)
+                                        (offset + w.input.start..offset + w.input.end, n)
                                     })
                                     .collect();
                                 clause_ids.push(ClauseIds { ids: span, words });
                             }
                             let mask = align::speech_mask(config, &ids);
-                            align::align(
-                                &clause_ids,
-                                &mask,
-                                d,
-                                out.audio.len(),
-                                config.audio.sample_rate,
-                            )
+                            let timed = align::align(&clause_ids, &mask, d, out.audio.len(), config.audio.sample_rate);
+                            align::merge_same_source(timed)
                         }
                         _ => Vec::new(),
                     };
@@ -505,8 +520,9 @@ impl Engine {
                 let name = name.clone();
                 let wpm = (175.0 * req.speed).round() as i32;
                 Box::new(move |text: &str, _offset: usize, _priority: u64| {
+                    let norm = normalizer(text, &lang_tag);
                     let mut out = Vec::new();
-                    hark_espeak::synthesize(&name, text, wpm, |s| {
+                    hark_espeak::synthesize(&name, &norm.text, wpm, |s| {
                         out.extend(s.iter().map(|&v| v as f32 / 32768.0));
                         true
                     })?;

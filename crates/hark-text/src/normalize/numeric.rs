@@ -569,7 +569,7 @@ impl Cx<'_> {
     fn es_time(&self, h: u64, m: Option<u64>, sec: Option<u64>, pm: Option<bool>) -> String {
         let hour = es_cardinal(h, Gender::Fem);
         let mut s = match m {
-            None | Some(0) if h == 0 && pm.is_none() && m.is_some() => "medianoche".to_string(),
+            Some(0) if h == 0 && pm.is_none() => "medianoche".to_string(),
             None => hour,
             Some(0) if pm.is_some() => hour,
             Some(0) => format!("{hour} en punto"),

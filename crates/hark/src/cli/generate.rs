@@ -56,6 +56,9 @@ pub struct GenerateArgs {
     /// Write word timestamps here: .json (the API's shape), .srt or .vtt captions.
     #[arg(long, value_name = "FILE")]
     timestamps: Option<PathBuf>,
+    /// Speak the text as written: no reading of numbers, money, dates or abbreviations as words.
+    #[arg(long)]
+    no_normalize: bool,
     /// No summary line and no progress bar.
     #[arg(short, long)]
     quiet: bool,
@@ -98,6 +101,7 @@ pub fn run(config: EngineConfig, args: GenerateArgs) -> anyhow::Result<()> {
     req.noise_w = args.noise_w;
     req.sentence_pause = args.sentence_pause;
     req.word_timestamps = args.timestamps.is_some();
+    req.normalize = !args.no_normalize;
 
     let started = Instant::now();
     let stream = engine.synthesize(req)?;
