@@ -13,6 +13,7 @@ pub mod onnx_patch;
 pub mod piper;
 pub mod pool;
 pub mod runtime;
+pub mod split;
 pub mod voice;
 
 pub use align::WordTiming;

@@ -1,2 +1,4 @@
+pub mod dictionary;
+pub mod markup;
 pub mod normalize;
 pub mod segment;

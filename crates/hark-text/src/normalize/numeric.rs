@@ -706,7 +706,8 @@ impl Cx<'_> {
             k += 1;
         }
         let mut m = self.sp(k)?;
-        if self.text(m) == "of" {
+        let written_of = self.text(m) == "of";
+        if written_of {
             m = self.sp(m + 1)?;
         }
         let (month, abbr) = tables::month(Lang::En, self.text(m))?;
@@ -717,12 +718,14 @@ impl Cx<'_> {
             end += 1;
         }
         let year = self.date_year(end);
-        let the = if self.prev_word_lower(i).as_deref() == Some("the") {
-            ""
+        // "21 July 1990" is read as written, "twenty first July"; only a
+        // written "of" ("21st of July") brings "the ... of" with it.
+        let head = if written_of {
+            let the = if self.prev_word_lower(i).as_deref() == Some("the") { "" } else { "the " };
+            format!("{the}{} of", en_ordinal(d))
         } else {
-            "the "
+            en_ordinal(d)
         };
-        let head = format!("{the}{} of", en_ordinal(d));
         let span = self.span(i, k);
         self.out.words(&head, span);
         let span = self.span(m, end);
