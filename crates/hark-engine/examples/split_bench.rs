@@ -85,8 +85,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "overhead"
     );
     for threads in [1, 2] {
+        let t = Instant::now();
         let mut whole = PiperSession::load(&env, &model, threads, false)?;
+        let load_whole = ms(t);
+        let t = Instant::now();
         let mut split = SplitVoice::load(&env, &model, threads)?;
+        let load_split = ms(t);
+        println!(
+            "{threads} thread(s): load {load_whole:.0} ms unsplit, {load_split:.0} ms split \
+             (find + build + 2 sessions + warm-up)"
+        );
         for (label, text) in SENTENCES {
             let ids = phoneme_ids(
                 &files.config,

@@ -53,8 +53,18 @@ fn finds_z_and_durations_on_joe() {
     assert!(points.extra_decoder_inputs.is_empty());
 
     let original = graph_summary(&model).unwrap();
-    let front = graph_summary(&build_front(&model, &points).unwrap()).unwrap();
-    let decoder = graph_summary(&build_decoder(&model, &points).unwrap()).unwrap();
+    let t = std::time::Instant::now();
+    let front_bytes = build_front(&model, &points).unwrap();
+    let decoder_bytes = build_decoder(&model, &points).unwrap();
+    eprintln!(
+        "model {} B -> front {} B + decoder {} B (built in {:?})",
+        model.len(),
+        front_bytes.len(),
+        decoder_bytes.len(),
+        t.elapsed()
+    );
+    let front = graph_summary(&front_bytes).unwrap();
+    let decoder = graph_summary(&decoder_bytes).unwrap();
     assert_eq!(front.outputs, vec!["/Mul_7_output_0", "/Ceil_output_0"]);
     assert_eq!(front.inputs, original.inputs);
     assert_eq!(decoder.inputs, vec!["/Mul_7_output_0"]);

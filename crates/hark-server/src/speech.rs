@@ -39,6 +39,8 @@ pub struct EncodedStream {
     pub chars: usize,
     /// Native-rate samples so far: the time base of word timestamps.
     native_samples: usize,
+    /// When the request must be done.
+    deadline: tokio::time::Instant,
 }
 
 impl EncodedStream {
@@ -74,6 +76,7 @@ impl EncodedStream {
             dialect: req.dialect,
             chars,
             native_samples: 0,
+            deadline: tokio::time::Instant::from_std(started) + state.config.request_deadline,
         })
     }
 
@@ -96,7 +99,16 @@ impl EncodedStream {
                 return None;
             }
             let mut out = self.header.take().unwrap_or_default();
-            match self.chunks.next_async().await {
+            let next = match tokio::time::timeout_at(self.deadline, self.chunks.next_async()).await {
+                Ok(next) => next,
+                Err(_) => {
+                    // Dropping the stream (with `self`) stops the synthesis.
+                    self.finished = true;
+                    tracing::warn!("request deadline exceeded");
+                    return Some(Err(ApiError::new(ErrorCode::Overloaded, "the request took longer than the server's deadline").retry_after(1)));
+                }
+            };
+            match next {
                 Some(Ok(chunk)) => {
                     let offset = self.native_samples as f64 / self.chunks.sample_rate as f64;
                     self.native_samples += chunk.samples.len();

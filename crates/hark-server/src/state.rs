@@ -21,6 +21,10 @@ pub struct ServerConfig {
     pub max_chars: usize,
     /// Largest request body (bytes): PAYLOAD_TOO_LARGE beyond.
     pub max_body_bytes: usize,
+    /// Longest a request may take from admission to its last byte; past
+    /// it, synthesis stops and the client gets an error (503 when nothing
+    /// was sent yet).
+    pub request_deadline: Duration,
 }
 
 impl Default for ServerConfig {
@@ -38,6 +42,7 @@ impl Default for ServerConfig {
             queue_timeout: Duration::from_secs(30),
             max_chars: 20_000,
             max_body_bytes: 1 << 20,
+            request_deadline: Duration::from_secs(600),
         }
     }
 }

@@ -518,3 +518,21 @@ async fn openapi_describes_every_route() {
         assert!(m.contains(series), "{series} missing from:\n{m}");
     }
 }
+
+#[tokio::test]
+async fn a_request_past_its_deadline_is_stopped() {
+    let s = Server::start(&["--request-timeout", "1"]);
+    let c = client();
+    let r = c
+        .post(s.url("/text_to_speech"))
+        .header("version", "v1")
+        .json(&json!({"transcript": LONG.repeat(4), "voice": {"mode": "id", "id": "joe"},
+                      "output_format": {"container": "wav", "sample_rate": 16000}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(r, 503).await, "OVERLOADED");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let st: Value = get_json(&c, s.url("/status")).await;
+    assert_eq!(st["in_flight"], 0);
+}

@@ -147,7 +147,10 @@ mod tests {
     fn several_links_multiword_and_edges() {
         let input = "[New York](/nuː ˈjɔːrk/) and [ GIF ](/dʒɪf/).";
         let s = ok(input);
-        assert_eq!(show(&s), ["P:New York=nuː ˈjɔːrk", "T: and ", "P:GIF=dʒɪf", "T:."]);
+        assert_eq!(
+            show(&s),
+            ["P:New York=nuː ˈjɔːrk", "T: and ", "P:GIF=dʒɪf", "T:."]
+        );
         assert_eq!(&input[s.pieces[2].source()], "GIF");
         let s = ok("[a](/ə/)[b](/b/)");
         assert_eq!(show(&s), ["P:a=ə", "P:b=b"]);

@@ -181,7 +181,8 @@ fn tidy(pieces: Vec<Piece>) -> Vec<Piece> {
     for p in kept {
         match p {
             Piece::Boundary { kind, .. } => {
-                if let Some(Piece::Boundary { kind: k, .. }) = pending.and_then(|j| out.get_mut(j)) {
+                if let Some(Piece::Boundary { kind: k, .. }) = pending.and_then(|j| out.get_mut(j))
+                {
                     *k = (*k).max(kind);
                 } else if spoke {
                     pending = Some(out.len());
@@ -234,13 +235,48 @@ mod tests {
     /// Inputs mixing SSML fragments, link syntax and arbitrary text.
     fn markupish() -> impl Strategy<Value = String> {
         let frag = prop::sample::select(vec![
-            "<speak>", "</speak>", "<p>", "</p>", "<s>", "</s>", "<break time=\"1s\"/>",
-            "<break/>", "<say-as interpret-as=\"digits\">", "</say-as>",
-            "<sub alias=\"x y\">", "</sub>", "<phoneme alphabet=\"ipa\" ph=\"ab\">",
-            "</phoneme>", "<prosody rate=\"slow\">", "<prosody rate=\"+10%\">", "</prosody>",
-            "<emphasis>", "</emphasis>", "<mark name=\"a\"/>", "&amp;", "&lt;", "&#233;",
-            "&bogus;", "<!-- c -->", "<![CDATA[x<y]]>", "[word](/wɜːd/)", "[a b](/x/)", "[",
-            "](/", "/)", "hello", "world", " ", "\n", "é", "😀", "<", ">", "&", "\"", "=",
+            "<speak>",
+            "</speak>",
+            "<p>",
+            "</p>",
+            "<s>",
+            "</s>",
+            "<break time=\"1s\"/>",
+            "<break/>",
+            "<say-as interpret-as=\"digits\">",
+            "</say-as>",
+            "<sub alias=\"x y\">",
+            "</sub>",
+            "<phoneme alphabet=\"ipa\" ph=\"ab\">",
+            "</phoneme>",
+            "<prosody rate=\"slow\">",
+            "<prosody rate=\"+10%\">",
+            "</prosody>",
+            "<emphasis>",
+            "</emphasis>",
+            "<mark name=\"a\"/>",
+            "&amp;",
+            "&lt;",
+            "&#233;",
+            "&bogus;",
+            "<!-- c -->",
+            "<![CDATA[x<y]]>",
+            "[word](/wɜːd/)",
+            "[a b](/x/)",
+            "[",
+            "](/",
+            "/)",
+            "hello",
+            "world",
+            " ",
+            "\n",
+            "é",
+            "😀",
+            "<",
+            ">",
+            "&",
+            "\"",
+            "=",
         ]);
         let piece = prop_oneof![
             4 => frag.prop_map(str::to_owned),

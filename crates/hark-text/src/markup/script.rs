@@ -19,8 +19,36 @@ use serde::{Deserialize, Serialize};
 /// What to say, after markup and dictionaries: pieces in speaking order.
 ///
 /// Produced by [`super::parse`] (and [`Script::plain`]), rewritten by
-/// [`crate::dictionary::apply`], consumed by the engine; see
-/// [`Script::blocks`] for how pieces group into synthesis units.
+/// [`crate::dictionary::apply`], consumed by the engine.
+///
+/// # How the engine consumes it
+///
+/// 1. [`Script::blocks`] splits the script into speech blocks (each at one
+///    rate) separated by pauses and boundaries. Nothing is synthesized
+///    across a block edge: a `<break>`, `<s>`/`<p>` edge or rate change
+///    always ends the current chunk.
+/// 2. Inside a speech block, sentence chunking ([`crate::segment::chunk`])
+///    runs on the block's text: the pieces' texts concatenated (a
+///    `Phonemes` piece by its written word, with its inner spaces made
+///    non-breaking so a chunk never splits it, and a space added around
+///    `Phonemes`/`SayAs` pieces where the neighbours have none). Each chunk
+///    then maps back to fragments of pieces: `Text` fragments are
+///    normalized and phonemized as today, `SayAs` pieces are normalized
+///    with their interpretation, `Phonemes` pieces contribute their IPA;
+///    the chunk's phonemes are the fragments' phonemes joined by word
+///    breaks, and one inference speaks them.
+/// 3. The rate multiplies the request's speed (clamped to the API's speed
+///    range) for every chunk of the block.
+/// 4. A `Pause` adds that much silence; it replaces the usual
+///    inter-sentence pause where it sits at a sentence end (as in SSML,
+///    an explicit break overrides the prosodic one). A `Boundary` gets the
+///    usual sentence pause, a paragraph perhaps a longer one.
+/// 5. Word timestamps: a word the normalizer reports at range `r` of a
+///    `Text` piece's text maps to the input with `map.source_of(r)`;
+///    `Phonemes` and `SayAs` pieces report their `source`.
+///
+/// A voice that cannot take phonemes (plain espeak-ng) can synthesize
+/// [`Script::to_text`] instead.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Script {
     /// The pieces, in speaking order.
@@ -328,7 +356,10 @@ impl Script {
         for (i, p) in self.pieces.iter().enumerate() {
             let src = p.source();
             if !valid(&src) {
-                return Err(format!("piece {i}: bad source {src:?} in {} bytes", input.len()));
+                return Err(format!(
+                    "piece {i}: bad source {src:?} in {} bytes",
+                    input.len()
+                ));
             }
             if src.start < last {
                 return Err(format!("piece {i}: source {src:?} goes back before {last}"));
@@ -336,6 +367,9 @@ impl Script {
             last = src.start;
             match p {
                 Piece::Text { text, source, map } => {
+                    if text.is_empty() {
+                        return Err(format!("piece {i}: empty text"));
+                    }
                     if map.text_len() != text.len() {
                         return Err(format!(
                             "piece {i}: map covers {} bytes of {}",
@@ -356,7 +390,7 @@ impl Script {
                         }
                         prev = s.source.end;
                     }
-                    if map.source_of(0..text.len()) != *source && !text.is_empty() {
+                    if map.source_of(0..text.len()) != *source {
                         return Err(format!("piece {i}: source {source:?} is not the map's"));
                     }
                 }
@@ -690,7 +724,14 @@ mod tests {
             .collect();
         assert_eq!(
             summary,
-            ["speech1@1", "speech2@1.5", "speech1@0.5", "speech1@1.5", "pause200", "speech1@1"]
+            [
+                "speech1@1",
+                "speech2@1.5",
+                "speech1@0.5",
+                "speech1@1.5",
+                "pause200",
+                "speech1@1"
+            ]
         );
         assert!(s.check("abcdefghij").is_ok());
     }

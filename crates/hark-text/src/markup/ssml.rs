@@ -16,8 +16,8 @@ use quick_xml::{Reader, XmlVersion};
 
 use super::script::{BoundaryKind, Piece, SayAs, Script, SourceMap};
 use super::{
-    check_ipa, tidy, MarkupError, MAX_BREAK_MS, MAX_DEPTH, MAX_PIECES, MAX_RATE, MAX_TOTAL_BREAK_MS,
-    MIN_RATE,
+    check_ipa, tidy, MarkupError, MAX_BREAK_MS, MAX_DEPTH, MAX_PIECES, MAX_RATE,
+    MAX_TOTAL_BREAK_MS, MIN_RATE,
 };
 
 /// The elements we understand, listed in "unknown element" errors.
@@ -284,7 +284,9 @@ impl<'a> Parser<'a> {
             let at = piece.source().start;
             return Err(self.err(
                 at,
-                format!("the document is too complex: more than {MAX_PIECES} pieces of text and markup"),
+                format!(
+                    "the document is too complex: more than {MAX_PIECES} pieces of text and markup"
+                ),
             ));
         }
         self.pieces.push(piece);
@@ -299,21 +301,36 @@ impl<'a> Parser<'a> {
     ) -> Result<(), MarkupError> {
         let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
         let at = tag.start;
+        if name.is_empty() {
+            return Err(self.err(at, "'<' must start a tag name (write a literal < as &lt;)"));
+        }
         match self.stack.last() {
             None if self.root == Root::Closed => {
-                return Err(self.err(at, format!("<{name}> after </speak>: the document must have one <speak> element")));
+                return Err(self.err(
+                    at,
+                    format!("<{name}> after </speak>: the document must have one <speak> element"),
+                ));
             }
             None if name != "speak" => {
-                return Err(self.err(at, format!("the document must start with <speak>, found <{name}>")));
+                return Err(self.err(
+                    at,
+                    format!("the document must start with <speak>, found <{name}>"),
+                ));
             }
             Some(f) => match &f.kind {
                 Kind::Empty => {
-                    return Err(self.err(at, format!("<{}> must be empty, but contains <{name}>", f.name)));
+                    return Err(self.err(
+                        at,
+                        format!("<{}> must be empty, but contains <{name}>", f.name),
+                    ));
                 }
                 Kind::Leaf(leaf, _) => {
                     return Err(self.err(
                         at,
-                        format!("<{}> may contain only text, but contains <{name}>", leaf.element()),
+                        format!(
+                            "<{}> may contain only text, but contains <{name}>",
+                            leaf.element()
+                        ),
                     ));
                 }
                 _ => {}
@@ -321,7 +338,10 @@ impl<'a> Parser<'a> {
             None => {}
         }
         if self.stack.len() >= MAX_DEPTH {
-            return Err(self.err(at, format!("elements are nested more than {MAX_DEPTH} deep")));
+            return Err(self.err(
+                at,
+                format!("elements are nested more than {MAX_DEPTH} deep"),
+            ));
         }
         let attrs = self.attributes(e, &name, at)?;
         let get = |key: &str| attrs.iter().find(|a| a.key == key);
@@ -358,10 +378,13 @@ impl<'a> Parser<'a> {
                 }
                 self.total_break_ms += u64::from(ms);
                 if self.total_break_ms > MAX_TOTAL_BREAK_MS {
-                    return Err(self.err(at, format!(
-                        "breaks add up to more than {} minutes of silence",
-                        MAX_TOTAL_BREAK_MS / 60_000
-                    )));
+                    return Err(self.err(
+                        at,
+                        format!(
+                            "breaks add up to more than {} minutes of silence",
+                            MAX_TOTAL_BREAK_MS / 60_000
+                        ),
+                    ));
                 }
                 if ms > 0 {
                     self.push(Piece::Break {
@@ -394,31 +417,46 @@ impl<'a> Parser<'a> {
                 let alias = get("alias").map(|a| a.value.trim().to_owned());
                 match alias {
                     Some(alias) if !alias.is_empty() => Kind::Leaf(Leaf::Sub(alias), String::new()),
-                    _ => return Err(self.err(at, "<sub> needs a non-empty alias attribute: the text to say")),
+                    _ => {
+                        return Err(self.err(
+                            at,
+                            "<sub> needs a non-empty alias attribute: the text to say",
+                        ))
+                    }
                 }
             }
             "phoneme" => {
                 if let Some(a) = get("alphabet") {
                     let alphabet = a.value.trim().to_ascii_lowercase();
                     if alphabet.contains("sampa") {
-                        return Err(self.err(a.at, format!(
-                            "<phoneme alphabet=\"{}\">: X-SAMPA is not supported; write the \
+                        return Err(self.err(
+                            a.at,
+                            format!(
+                                "<phoneme alphabet=\"{}\">: X-SAMPA is not supported; write the \
                              pronunciation in IPA with alphabet=\"ipa\"",
-                            a.value
-                        )));
+                                a.value
+                            ),
+                        ));
                     }
                     if alphabet != "ipa" {
-                        return Err(self.err(a.at, format!(
+                        return Err(self.err(
+                            a.at,
+                            format!(
                             "<phoneme alphabet=\"{}\">: unsupported alphabet; use alphabet=\"ipa\"",
                             a.value
-                        )));
+                        ),
+                        ));
                     }
                 }
                 let Some(a) = get("ph") else {
-                    return Err(self.err(at, "<phoneme> needs a ph attribute with the IPA pronunciation"));
+                    return Err(self.err(
+                        at,
+                        "<phoneme> needs a ph attribute with the IPA pronunciation",
+                    ));
                 };
                 let ipa = strip_slashes(&a.value).to_owned();
-                check_ipa(&ipa).map_err(|m| self.err(a.at, format!("<phoneme ph=\"{}\">: {m}", a.value)))?;
+                check_ipa(&ipa)
+                    .map_err(|m| self.err(a.at, format!("<phoneme ph=\"{}\">: {m}", a.value)))?;
                 Kind::Leaf(Leaf::Phoneme(ipa), String::new())
             }
             "prosody" => match get("rate") {
@@ -437,12 +475,10 @@ impl<'a> Parser<'a> {
                 None => Kind::Prosody(false),
             },
             "emphasis" | "lang" | "voice" | "w" | "token" | "mark" => Kind::Transparent,
-            "audio" => {
-                return Err(self.err(
-                    at,
-                    "<audio> is not supported: Hark cannot insert recorded audio; remove the element",
-                ))
-            }
+            "audio" => return Err(self.err(
+                at,
+                "<audio> is not supported: Hark cannot insert recorded audio; remove the element",
+            )),
             _ => {
                 return Err(self.err(
                     at,
@@ -538,13 +574,33 @@ impl<'a> Parser<'a> {
     ) -> Result<Vec<Attr>, MarkupError> {
         let mut out = Vec::new();
         for a in e.attributes() {
-            let a = a.map_err(|err| self.err(at, format!("<{element}>: bad attribute: {err}")))?;
+            let a = a.map_err(|err| {
+                use quick_xml::events::attributes::AttrError;
+                // Positions are relative to the tag after its '<'.
+                let (pos, what) = match err {
+                    AttrError::ExpectedEq(p) => {
+                        (p, "an attribute name must be followed by =\"value\"")
+                    }
+                    AttrError::ExpectedValue(p) => (p, "attribute without a value"),
+                    AttrError::UnquotedValue(p) | AttrError::ExpectedQuote(p, _) => {
+                        (p, "attribute values must be in quotes")
+                    }
+                    AttrError::Duplicated(p, _) => (p, "the same attribute is given twice"),
+                };
+                self.err(
+                    at.saturating_add(1).saturating_add(pos),
+                    format!("<{element}>: {what}"),
+                )
+            })?;
             let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
             let pos = offset_in(self.input, &a.value).unwrap_or(at);
             let value = a
                 .normalized_value_with(XmlVersion::Implicit1_0, 1, resolve_xml_entity)
                 .map_err(|err| {
-                    self.err(pos, format!("<{element} {key}=...>: bad attribute value: {err}"))
+                    self.err(
+                        pos,
+                        format!("<{element} {key}=...>: bad attribute value: {err}"),
+                    )
                 })?;
             out.push(Attr {
                 key,
@@ -707,22 +763,23 @@ fn parse_rate(v: &str, current: f32) -> Result<f32, String> {
 
 /// Lowercased `format`, checked where we know the valid values.
 fn check_format(how: SayAs, v: &str) -> Result<String, String> {
+    const DATE: [&str; 10] = ["mdy", "dmy", "ymd", "md", "dm", "ym", "my", "d", "m", "y"];
+    const TIME: [&str; 2] = ["hms12", "hms24"];
     let f = v.trim().to_ascii_lowercase();
-    match how {
-        SayAs::Date => {
-            const DATE: [&str; 10] = ["mdy", "dmy", "ymd", "md", "dm", "ym", "my", "d", "m", "y"];
-            if !DATE.contains(&f.as_str()) {
-                return Err(format!("date format must be one of {}", DATE.join(", ")));
-            }
-        }
-        SayAs::Time => {
-            if f != "hms12" && f != "hms24" {
-                return Err("time format must be hms12 or hms24".into());
-            }
-        }
-        _ => {}
+    let allowed: &[&str] = match how {
+        SayAs::Date => &DATE,
+        SayAs::Time => &TIME,
+        _ => return Ok(f),
+    };
+    if allowed.contains(&f.as_str()) {
+        Ok(f)
+    } else {
+        let what = if how == SayAs::Date { "date" } else { "time" };
+        Err(format!(
+            "{what} format must be one of {}",
+            allowed.join(", ")
+        ))
     }
-    Ok(f)
 }
 
 #[cfg(test)]
@@ -731,8 +788,9 @@ mod tests {
     use super::*;
 
     fn ok(input: &str) -> Script {
-        let s = parse(input).unwrap_or_else(|e| panic!("{input:?}: {e}"));
-        s.check(input).unwrap_or_else(|e| panic!("{input:?}: {e}"));
+        let short: String = input.chars().take(200).collect();
+        let s = parse(input).unwrap_or_else(|e| panic!("{short:?}: {e}"));
+        s.check(input).unwrap_or_else(|e| panic!("{short:?}: {e}"));
         s
     }
 
@@ -755,7 +813,10 @@ mod tests {
                     interpret_as,
                     format,
                     ..
-                } => format!("S:{text}/{interpret_as:?}/{}", format.as_deref().unwrap_or("")),
+                } => format!(
+                    "S:{text}/{interpret_as:?}/{}",
+                    format.as_deref().unwrap_or("")
+                ),
                 Piece::Break { ms, .. } => format!("B:{ms}"),
                 Piece::Boundary { kind, .. } => format!("|{kind:?}"),
                 Piece::RateStart { rate, .. } => format!("R:{rate}"),
@@ -775,23 +836,38 @@ mod tests {
         assert_eq!(show(&s), ["T:Hello there."]);
         assert_eq!(src(input, &s.pieces[0]), "Hello there.");
         assert_eq!(show(&ok("<speak/>")), Vec::<String>::new());
-        assert_eq!(show(&ok("<?xml version=\"1.0\"?>\n<speak>Hi</speak>\n")), ["T:Hi"]);
+        assert_eq!(
+            show(&ok("<?xml version=\"1.0\"?>\n<speak>Hi</speak>\n")),
+            ["T:Hi"]
+        );
         assert_eq!(show(&ok("\u{feff}<speak>Hi</speak>")), ["T:Hi"]);
     }
 
     #[test]
     fn breaks() {
-        let s = ok(r#"<speak>A<break time="500ms"/>B<break time="2s"/>C<break time="1.5S"/>D</speak>"#);
-        assert_eq!(show(&s), ["T:A", "B:500", "T:B", "B:2000", "T:C", "B:1500", "T:D"]);
-        let s = ok(r#"<speak>A<break strength="x-weak"/>B<break strength="strong"/>C<break/>D<break strength="none"/>E</speak>"#);
-        assert_eq!(show(&s), ["T:A", "B:100", "T:B", "B:700", "T:C", "B:400", "T:DE"]);
+        let s =
+            ok(r#"<speak>A<break time="500ms"/>B<break time="2s"/>C<break time="1.5S"/>D</speak>"#);
+        assert_eq!(
+            show(&s),
+            ["T:A", "B:500", "T:B", "B:2000", "T:C", "B:1500", "T:D"]
+        );
+        let s = ok(
+            r#"<speak>A<break strength="x-weak"/>B<break strength="strong"/>C<break/>D<break strength="none"/>E</speak>"#,
+        );
+        assert_eq!(
+            show(&s),
+            ["T:A", "B:100", "T:B", "B:700", "T:C", "B:400", "T:DE"]
+        );
         // time wins over strength
         let s = ok(r#"<speak>A<break strength="x-strong" time="250ms"/>B</speak>"#);
         assert_eq!(show(&s), ["T:A", "B:250", "T:B"]);
         // non-self-closing form
         let s = ok(r#"<speak>A<break time="1s"></break>B</speak>"#);
         assert_eq!(show(&s), ["T:A", "B:1000", "T:B"]);
-        assert_eq!(ok(r#"<speak>A<break time="10s"/>B</speak>"#).pieces.len(), 3);
+        assert_eq!(
+            ok(r#"<speak>A<break time="10s"/>B</speak>"#).pieces.len(),
+            3
+        );
         let input = r#"<speak>A <break time="1s"/> B</speak>"#;
         let s = ok(input);
         assert_eq!(src(input, &s.pieces[1]), r#"<break time="1s"/>"#);
@@ -803,17 +879,38 @@ mod tests {
         let e = fail(input);
         assert!(e.message.contains("time=\"fast\""), "{e}");
         assert_eq!(e.position, input.find("fast").unwrap());
-        assert!(fail(r#"<speak><break time="11s"/></speak>"#).message.contains("at most 10 seconds"));
-        assert!(fail(r#"<speak><break time="10001ms"/></speak>"#).message.contains("at most"));
-        for bad in ["500", "-1s", "1e3ms", "s", "NaNs", "infs", "1..2s", "5 minutes"] {
+        assert!(fail(r#"<speak><break time="11s"/></speak>"#)
+            .message
+            .contains("at most 10 seconds"));
+        assert!(fail(r#"<speak><break time="10001ms"/></speak>"#)
+            .message
+            .contains("at most"));
+        for bad in [
+            "500",
+            "-1s",
+            "1e3ms",
+            "s",
+            "NaNs",
+            "infs",
+            "1..2s",
+            "5 minutes",
+        ] {
             let e = fail(&format!(r#"<speak><break time="{bad}"/></speak>"#));
             assert!(e.message.contains("duration"), "{bad}: {e}");
         }
-        assert!(fail(r#"<speak><break strength="loud"/></speak>"#).message.contains("x-strong"));
-        assert!(fail(r#"<speak><break>text</break></speak>"#).message.contains("must be empty"));
-        assert!(fail(r#"<speak><break><s/></break></speak>"#).message.contains("must be empty"));
+        assert!(fail(r#"<speak><break strength="loud"/></speak>"#)
+            .message
+            .contains("x-strong"));
+        assert!(fail(r#"<speak><break>text</break></speak>"#)
+            .message
+            .contains("must be empty"));
+        assert!(fail(r#"<speak><break><s/></break></speak>"#)
+            .message
+            .contains("must be empty"));
         let many = r#"<break time="10s"/>"#.repeat(61);
-        assert!(fail(&format!("<speak>{many}</speak>")).message.contains("10 minutes"));
+        assert!(fail(&format!("<speak>{many}</speak>"))
+            .message
+            .contains("10 minutes"));
     }
 
     #[test]
@@ -843,28 +940,45 @@ mod tests {
             ("digits", SayAs::Digits),
             ("verbatim", SayAs::Verbatim),
         ] {
-            let s = ok(&format!(r#"<speak><say-as interpret-as="{v}">12</say-as></speak>"#));
-            assert!(matches!(&s.pieces[0], Piece::SayAs { interpret_as, .. } if *interpret_as == want));
+            let s = ok(&format!(
+                r#"<speak><say-as interpret-as="{v}">12</say-as></speak>"#
+            ));
+            assert!(
+                matches!(&s.pieces[0], Piece::SayAs { interpret_as, .. } if *interpret_as == want)
+            );
         }
         let s = ok(r#"<speak><say-as interpret-as="time" format="hms24">14:30</say-as></speak>"#);
         assert_eq!(show(&s), ["S:14:30/Time/hms24"]);
         // Entities inside are decoded; empty say-as says nothing.
-        let s = ok(r#"<speak><say-as interpret-as="characters">A&amp;B</say-as><say-as interpret-as="digits"> </say-as></speak>"#);
+        let s = ok(
+            r#"<speak><say-as interpret-as="characters">A&amp;B</say-as><say-as interpret-as="digits"> </say-as></speak>"#,
+        );
         assert_eq!(show(&s), ["S:A&B/Characters/"]);
     }
 
     #[test]
     fn bad_say_as() {
-        assert!(fail(r#"<speak><say-as>1</say-as></speak>"#).message.contains("interpret-as"));
+        assert!(fail(r#"<speak><say-as>1</say-as></speak>"#)
+            .message
+            .contains("interpret-as"));
         let e = fail(r#"<speak><say-as interpret-as="currency">1</say-as></speak>"#);
-        assert!(e.message.contains("currency") && e.message.contains("cardinal"), "{e}");
-        assert!(fail(r#"<speak><say-as interpret-as="date" format="yy">1</say-as></speak>"#)
-            .message
-            .contains("date format"));
-        assert!(fail(r#"<speak><say-as interpret-as="time" format="mdy">1</say-as></speak>"#)
-            .message
-            .contains("hms12"));
-        let e = fail(r#"<speak><say-as interpret-as="digits">1<emphasis>2</emphasis></say-as></speak>"#);
+        assert!(
+            e.message.contains("currency") && e.message.contains("cardinal"),
+            "{e}"
+        );
+        assert!(
+            fail(r#"<speak><say-as interpret-as="date" format="yy">1</say-as></speak>"#)
+                .message
+                .contains("date format")
+        );
+        assert!(
+            fail(r#"<speak><say-as interpret-as="time" format="mdy">1</say-as></speak>"#)
+                .message
+                .contains("hms12")
+        );
+        let e = fail(
+            r#"<speak><say-as interpret-as="digits">1<emphasis>2</emphasis></say-as></speak>"#,
+        );
         assert!(e.message.contains("only text"), "{e}");
     }
 
@@ -876,22 +990,33 @@ mod tests {
         let Piece::Text { text, map, source } = &s.pieces[0] else {
             panic!()
         };
-        assert_eq!(&input[source.clone()], r#"I use <sub alias="World Wide Web">WWW</sub> daily."#);
+        assert_eq!(
+            &input[source.clone()],
+            r#"I use <sub alias="World Wide Web">WWW</sub> daily."#
+        );
         let w = text.find("Wide").unwrap();
         // A word of the alias points at the written form.
         assert_eq!(&input[map.source_of(w..w + 4)], "WWW");
         let d = text.find("daily").unwrap();
         assert_eq!(&input[map.source_of(d..d + 5)], "daily");
         assert_eq!(&input[map.source_of(0..1)], "I");
-        assert!(fail(r#"<speak><sub>x</sub></speak>"#).message.contains("alias"));
-        assert!(fail(r#"<speak><sub alias=" ">x</sub></speak>"#).message.contains("alias"));
+        assert!(fail(r#"<speak><sub>x</sub></speak>"#)
+            .message
+            .contains("alias"));
+        assert!(fail(r#"<speak><sub alias=" ">x</sub></speak>"#)
+            .message
+            .contains("alias"));
         // Alias entities are decoded.
-        assert_eq!(show(&ok(r#"<speak><sub alias="AT&amp;T">ATT</sub></speak>"#)), ["T:AT&T"]);
+        assert_eq!(
+            show(&ok(r#"<speak><sub alias="AT&amp;T">ATT</sub></speak>"#)),
+            ["T:AT&T"]
+        );
     }
 
     #[test]
     fn phonemes() {
-        let input = r#"<speak>Say <phoneme alphabet="ipa" ph="təˈmɑːtoʊ">tomato</phoneme> please.</speak>"#;
+        let input =
+            r#"<speak>Say <phoneme alphabet="ipa" ph="təˈmɑːtoʊ">tomato</phoneme> please.</speak>"#;
         let s = ok(input);
         assert_eq!(show(&s), ["T:Say ", "P:tomato=təˈmɑːtoʊ", "T: please."]);
         assert_eq!(src(input, &s.pieces[1]), "tomato");
@@ -906,25 +1031,38 @@ mod tests {
 
     #[test]
     fn bad_phonemes() {
-        let e = fail(r#"<speak><phoneme alphabet="x-sampa" ph="t@'mA:toU">tomato</phoneme></speak>"#);
+        let e =
+            fail(r#"<speak><phoneme alphabet="x-sampa" ph="t@'mA:toU">tomato</phoneme></speak>"#);
         assert!(e.message.contains("X-SAMPA is not supported"), "{e}");
-        assert!(fail(r#"<speak><phoneme alphabet="klingon" ph="a">x</phoneme></speak>"#)
+        assert!(
+            fail(r#"<speak><phoneme alphabet="klingon" ph="a">x</phoneme></speak>"#)
+                .message
+                .contains("unsupported alphabet")
+        );
+        assert!(fail(r#"<speak><phoneme>x</phoneme></speak>"#)
             .message
-            .contains("unsupported alphabet"));
-        assert!(fail(r#"<speak><phoneme>x</phoneme></speak>"#).message.contains("ph attribute"));
+            .contains("ph attribute"));
         let e = fail(r#"<speak><phoneme ph="t@ma">x</phoneme></speak>"#);
         assert!(e.message.contains("'@'"), "{e}");
-        assert!(fail(r#"<speak><phoneme ph="">x</phoneme></speak>"#).message.contains("empty"));
+        assert!(fail(r#"<speak><phoneme ph="">x</phoneme></speak>"#)
+            .message
+            .contains("empty"));
     }
 
     #[test]
     fn prosody_rates() {
-        let s = ok(r#"<speak><prosody rate="slow">a<prosody rate="+50%">b</prosody></prosody><prosody rate="x-fast" pitch="+2st" volume="loud">c</prosody><prosody pitch="low">d</prosody></speak>"#);
+        let s = ok(
+            r#"<speak><prosody rate="slow">a<prosody rate="+50%">b</prosody></prosody><prosody rate="x-fast" pitch="+2st" volume="loud">c</prosody><prosody pitch="low">d</prosody></speak>"#,
+        );
         assert_eq!(
             show(&s),
             ["R:0.8", "T:a", "R:1.2", "T:b", "R:end", "R:end", "R:1.6", "T:c", "R:end", "T:d"]
         );
-        let rate = |v: &str| match &ok(&format!(r#"<speak><prosody rate="{v}">a</prosody></speak>"#)).pieces[0] {
+        let rate = |v: &str| match &ok(&format!(
+            r#"<speak><prosody rate="{v}">a</prosody></speak>"#
+        ))
+        .pieces[0]
+        {
             Piece::RateStart { rate, .. } => *rate,
             p => panic!("{p:?}"),
         };
@@ -949,8 +1087,12 @@ mod tests {
 
     #[test]
     fn bad_rates() {
-        for bad in ["fastest", "abc", "10%%", "5", "0.1", "+1", "NaN", "inf", "-100%", "1e1"] {
-            let e = fail(&format!(r#"<speak><prosody rate="{bad}">a</prosody></speak>"#));
+        for bad in [
+            "fastest", "abc", "10%%", "5", "0.1", "+1", "NaN", "inf", "-100%", "1e1",
+        ] {
+            let e = fail(&format!(
+                r#"<speak><prosody rate="{bad}">a</prosody></speak>"#
+            ));
             assert!(e.message.starts_with("<prosody rate="), "{bad}: {e}");
         }
         // Relative rates compound and are checked against the limits.
@@ -965,13 +1107,26 @@ mod tests {
         let s = ok(input);
         assert_eq!(
             show(&s),
-            ["T:First one", "|Sentence", "T:Second one", "|Paragraph", "T:Next para."]
+            [
+                "T:First one",
+                "|Sentence",
+                "T:Second one",
+                "|Paragraph",
+                "T:Next para."
+            ]
         );
-        let boundary = s.pieces.iter().find(|p| matches!(p, Piece::Boundary { .. })).unwrap();
+        let boundary = s
+            .pieces
+            .iter()
+            .find(|p| matches!(p, Piece::Boundary { .. }))
+            .unwrap();
         assert_eq!(src(input, boundary), "</s>");
         // Text around a sentence element is separated from it.
         let s = ok("<speak>Intro <s>inside</s> outro</speak>");
-        assert_eq!(show(&s), ["T:Intro ", "|Sentence", "T:inside", "|Sentence", "T: outro"]);
+        assert_eq!(
+            show(&s),
+            ["T:Intro ", "|Sentence", "T:inside", "|Sentence", "T: outro"]
+        );
         // A break between boundaries stays; boundaries merge.
         let s = ok(r#"<speak><p>A</p><break time="1s"/><p>B</p></speak>"#);
         assert_eq!(show(&s), ["T:A", "|Paragraph", "B:1000", "T:B"]);
@@ -1006,12 +1161,15 @@ mod tests {
         let e = fail(input);
         assert!(e.message.contains("unknown SSML element <foo>"), "{e}");
         assert_eq!((e.line, e.column), (2, 4));
-        assert!(fail("<speak><amazon:effect>x</amazon:effect></speak>").message.contains("<amazon:effect>"));
+        assert!(fail("<speak><amazon:effect>x</amazon:effect></speak>")
+            .message
+            .contains("<amazon:effect>"));
     }
 
     #[test]
     fn entities() {
-        let input = "<speak>AT&amp;T &lt;3 &quot;q&quot; &apos;a&apos; &gt; caf&#233; &#x1F600;</speak>";
+        let input =
+            "<speak>AT&amp;T &lt;3 &quot;q&quot; &apos;a&apos; &gt; caf&#233; &#x1F600;</speak>";
         let s = ok(input);
         assert_eq!(show(&s), ["T:AT&T <3 \"q\" 'a' > café 😀"]);
         let Piece::Text { text, map, .. } = &s.pieces[0] else {
@@ -1033,10 +1191,18 @@ mod tests {
         assert!(e.message.contains("unknown entity &nbsp;"), "{e}");
         assert_eq!(e.position, 9);
         assert!(fail("<speak>a & b</speak>").message.contains("&amp;"));
-        assert!(fail("<speak>&#0;</speak>").message.contains("invalid character reference"));
-        assert!(fail("<speak>&#1;</speak>").message.contains("invalid character reference"));
-        assert!(fail("<speak>&#xD800;</speak>").message.contains("invalid character reference"));
-        assert!(fail(r#"<speak><sub alias="&bogus;">x</sub></speak>"#).message.contains("alias"));
+        assert!(fail("<speak>&#0;</speak>")
+            .message
+            .contains("invalid character reference"));
+        assert!(fail("<speak>&#1;</speak>")
+            .message
+            .contains("invalid character reference"));
+        assert!(fail("<speak>&#xD800;</speak>")
+            .message
+            .contains("invalid character reference"));
+        assert!(fail(r#"<speak><sub alias="&bogus;">x</sub></speak>"#)
+            .message
+            .contains("alias"));
     }
 
     #[test]
@@ -1046,35 +1212,62 @@ mod tests {
         let e = fail(input);
         assert!(e.message.contains("<p> is never closed"), "{e}");
         assert_eq!(e.position, 7);
-        assert!(fail("<speak>Hello").message.contains("<speak> is never closed"));
+        assert!(fail("<speak>Hello")
+            .message
+            .contains("<speak> is never closed"));
         // Mismatched.
         let input = "<speak><p><s>Hi</p></speak>";
         let e = fail(input);
         assert!(
-            e.message.contains("mismatched closing tag </p>: expected </s>")
+            e.message
+                .contains("mismatched closing tag </p>: expected </s>")
                 && e.message.contains("line 1, column 11"),
             "{e}"
         );
         assert_eq!(e.position, input.find("</p>").unwrap());
         // Stray closing tag.
         assert!(fail("<speak>a</b></speak>").message.contains("mismatched"));
-        assert!(fail("<speak>a</speak></speak>").message.contains("after </speak>"));
+        assert!(fail("<speak>a</speak></speak>")
+            .message
+            .contains("after </speak>"));
         // Unclosed '<'.
         let e = fail("<speak>a <break time=\"1s\"");
-        assert!(e.message.contains("quote") || e.message.contains("unclosed"), "{e}");
+        assert!(
+            e.message.contains("quote") || e.message.contains("unclosed"),
+            "{e}"
+        );
         assert!(fail("<speak>a <b").message.contains("unclosed tag"));
         // Text or elements outside the root.
-        assert!(fail("<speak>a</speak> trailing").message.contains("text after </speak>"));
-        assert!(fail("<speak>a</speak><speak>b</speak>").message.contains("after </speak>"));
-        assert!(fail("<?xml version=\"1.0\"?><p>x</p>").message.contains("must start with <speak>"));
-        assert!(fail("<?xml version=\"1.0\"?>").message.contains("no <speak>"));
-        assert!(fail("<speak><speak>x</speak></speak>").message.contains("nested"));
+        assert!(fail("<speak>a</speak> trailing")
+            .message
+            .contains("text after </speak>"));
+        assert!(fail("<speak>a</speak><speak>b</speak>")
+            .message
+            .contains("after </speak>"));
+        assert!(fail("<?xml version=\"1.0\"?><p>x</p>")
+            .message
+            .contains("must start with <speak>"));
+        assert!(fail("<?xml version=\"1.0\"?>")
+            .message
+            .contains("no <speak>"));
+        assert!(fail("<speak><speak>x</speak></speak>")
+            .message
+            .contains("nested"));
         assert!(fail("<?xml version=\"1.0\"?><!DOCTYPE speak><speak/>")
             .message
             .contains("DOCTYPE"));
         // Duplicate and malformed attributes.
-        assert!(fail(r#"<speak><break time="1s" time="2s"/></speak>"#).message.contains("attribute"));
-        assert!(fail(r#"<speak><break time/></speak>"#).message.contains("attribute"));
+        let input = r#"<speak><break time="1s" time="2s"/></speak>"#;
+        let e = fail(input);
+        assert!(e.message.contains("given twice"), "{e}");
+        assert_eq!(e.position, input.rfind("time").unwrap());
+        assert!(fail(r#"<speak><break time/></speak>"#)
+            .message
+            .contains("attribute"));
+        assert!(fail(r#"<speak><break time=1s/></speak>"#)
+            .message
+            .contains("quotes"));
+        assert!(fail("<speak>< p>x</speak>").message.contains("tag name"));
     }
 
     #[test]
@@ -1118,8 +1311,25 @@ mod tests {
     }
 
     #[test]
+    fn large_documents_parse_in_linear_time() {
+        let para = "<p><s>Hello <emphasis>there</emphasis>, AT&amp;T &#233;.</s> \
+                    <s>Call <say-as interpret-as=\"digits\">123</say-as> \
+                    <sub alias=\"doctor\">Dr.</sub> <phoneme ph=\"ə\">a</phoneme>\
+                    <break time=\"1ms\"/></s></p>\n";
+        let n = 1_000;
+        let input = format!("<speak>{}</speak>", para.repeat(n));
+        let t = std::time::Instant::now();
+        let s = ok(&input);
+        let took = t.elapsed();
+        eprintln!("{} KB of SSML: {took:?}", input.len() / 1000);
+        assert!(s.pieces.len() >= 7 * n);
+        assert!(took.as_secs_f64() < 1.0, "{took:?}");
+    }
+
+    #[test]
     fn multibyte_positions() {
-        let input = "<speak>日本語 <break time=\"1s\"/> ça 😀 <phoneme ph=\"ɑ\">é</phoneme></speak>";
+        let input =
+            "<speak>日本語 <break time=\"1s\"/> ça 😀 <phoneme ph=\"ɑ\">é</phoneme></speak>";
         let s = ok(input);
         assert_eq!(src(input, &s.pieces[0]), "日本語 ");
         assert_eq!(src(input, &s.pieces[3]), "é");

@@ -21,6 +21,9 @@ pub struct ServeArgs {
     /// Longest text accepted, in characters.
     #[arg(long, default_value_t = 20_000)]
     max_chars: usize,
+    /// Longest a request may take, in seconds (admission to last byte).
+    #[arg(long, default_value_t = 600)]
+    request_timeout: u64,
     /// Skip loading the default voice's sessions at start.
     #[arg(long)]
     no_warm: bool,
@@ -47,6 +50,7 @@ pub fn run(config: EngineConfig, args: ServeArgs) -> anyhow::Result<()> {
     let mut sc = ServerConfig {
         max_queue: args.max_queue,
         max_chars: args.max_chars,
+        request_deadline: std::time::Duration::from_secs(args.request_timeout.max(1)),
         ..ServerConfig::default()
     };
     if let Some(n) = args.max_in_flight {
