@@ -12,8 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::align::{self, ClauseIds, WordTiming};
 use crate::catalog::{CatalogEntry, VoiceCatalog, VoiceSource};
-use crate::piper::{self, PiperSession, PiperVoiceFiles, Scales};
-use crate::pool::Pool;
+use crate::piper::{self, PiperVoiceFiles, Scales};
 use crate::runtime;
 use crate::voice::{EngineKind, VoiceInfo};
 use crate::EngineError;
@@ -23,9 +22,11 @@ pub const MIN_SPEED: f32 = 0.25;
 pub const MAX_SPEED: f32 = 4.0;
 /// Longest chunk synthesized in one inference, in characters.
 pub const MAX_CHUNK_CHARS: usize = 400;
-/// The first chunk is cut shorter (at a clause where there is one) so the
-/// first audio arrives after a fraction of the sentence's synthesis time.
-pub const FIRST_CHUNK_CHARS: usize = 80;
+/// The first chunk is cut shorter (at a clause where there is one): the
+/// part of synthesis that must see a whole chunk before any audio (the
+/// split voice's front) grows faster than the chunk, so a long first
+/// sentence would delay the first audio.
+pub const FIRST_CHUNK_CHARS: usize = 140;
 
 #[derive(Debug, Clone)]
 pub struct EngineConfig {
@@ -90,6 +91,11 @@ pub struct SynthesisRequest {
     pub max_chars: Option<usize>,
     /// Whether to compute word timestamps (costs ~1 ms per sentence).
     pub word_timestamps: bool,
+    /// The consumer plays audio as it arrives (streaming responses, stdout):
+    /// the first chunk's audio then comes in small windows, the first
+    /// after a few frames. Off, every chunk is decoded whole, exactly as
+    /// the unsplit voice would.
+    pub low_latency: bool,
     /// Whether to read numbers, money, dates, abbreviations... as words
     /// first (on by default; off for text that is already spoken form).
     pub normalize: bool,
@@ -109,6 +115,7 @@ impl SynthesisRequest {
             sentence_pause: 0.0,
             max_chars: None,
             word_timestamps: false,
+            low_latency: false,
             normalize: true,
         }
     }
@@ -166,125 +173,14 @@ impl Iterator for ChunkStream {
     }
 }
 
+/// Where a job hands each piece of audio (with its words); false: stop,
+/// nobody is listening.
+type PieceSink<'a> = dyn FnMut(Vec<f32>, Vec<WordTiming>) -> bool + 'a;
+
 /// A loaded Piper voice: its files and its sessions.
 struct PiperRuntime {
     files: Arc<PiperVoiceFiles>,
-    sessions: VoiceSessions,
-}
-
-/// A voice's sessions: one wide (all cores, spinning) for a lone
-/// inference, and a pool of narrow (1-thread) ones for parallel inferences.
-/// Chosen per chunk, so a request moves between them as load comes and goes.
-struct VoiceSessions {
-    wide: Option<Mutex<Option<PiperSession>>>,
-    narrow: Option<Pool<PiperSession>>,
-    /// Inferences running now, on either kind.
-    active: std::sync::atomic::AtomicUsize,
-    make_wide: Box<dyn Fn() -> Result<PiperSession, EngineError> + Send + Sync>,
-}
-
-/// A session on loan for one inference.
-enum SessionLease<'a> {
-    Wide(std::sync::MutexGuard<'a, Option<PiperSession>>),
-    Narrow(crate::pool::Lease<'a, PiperSession>),
-}
-
-/// Counts an inference as active for as long as it lives.
-struct ActiveGuard<'a>(&'a std::sync::atomic::AtomicUsize);
-
-impl Drop for ActiveGuard<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
-    }
-}
-
-impl VoiceSessions {
-    fn new(
-        env: ort::environment::Environment,
-        onnx: PathBuf,
-        wide_threads: usize,
-        narrow: usize,
-    ) -> Self {
-        let (e1, o1) = (env.clone(), onnx.clone());
-        VoiceSessions {
-            wide: (wide_threads > 0).then(|| Mutex::new(None)),
-            narrow: (narrow > 0)
-                .then(|| Pool::new(narrow, move || PiperSession::load(&e1, &o1, 1, false))),
-            active: std::sync::atomic::AtomicUsize::new(0),
-            make_wide: Box::new(move || PiperSession::load(&env, &onnx, wide_threads, true)),
-        }
-    }
-
-    /// Runs one inference on the best session for the current load;
-    /// `priority` orders waiters (the chunk's number in its request).
-    fn infer(
-        &self,
-        ids: &[i64],
-        scales: Scales,
-        speaker: Option<i64>,
-        priority: u64,
-    ) -> Result<piper::Inference, EngineError> {
-        use std::sync::atomic::Ordering;
-        let others = self.active.fetch_add(1, Ordering::SeqCst);
-        let _active = ActiveGuard(&self.active);
-        let mut lease = self.lease(others == 0, priority)?;
-        let session = match &mut lease {
-            SessionLease::Wide(g) => match g.as_mut() {
-                Some(s) => s,
-                None => return Err(EngineError::Inference("wide session missing".into())),
-            },
-            SessionLease::Narrow(l) => &mut **l,
-        };
-        session.infer(ids, scales, speaker)
-    }
-
-    fn lease(&self, alone: bool, priority: u64) -> Result<SessionLease<'_>, EngineError> {
-        let try_wide = alone || self.narrow.is_none();
-        if let (true, Some(wide)) = (try_wide, &self.wide) {
-            let guard = if self.narrow.is_none() {
-                Some(wide.lock().unwrap_or_else(|p| p.into_inner()))
-            } else {
-                match wide.try_lock() {
-                    Ok(g) => Some(g),
-                    Err(std::sync::TryLockError::Poisoned(p)) => Some(p.into_inner()),
-                    Err(std::sync::TryLockError::WouldBlock) => None,
-                }
-            };
-            if let Some(mut g) = guard {
-                if g.is_none() {
-                    *g = Some((self.make_wide)()?);
-                }
-                return Ok(SessionLease::Wide(g));
-            }
-        }
-        match &self.narrow {
-            Some(pool) => Ok(SessionLease::Narrow(pool.get(priority)?)),
-            None => Err(EngineError::Inference("no sessions configured".into())),
-        }
-    }
-
-    /// Loads the sessions ahead of use and runs one inference on each
-    /// (the first run of a fresh session pays for memory planning).
-    fn warm(&self, narrow: usize, ids: &[i64], scales: Scales) -> Result<(), EngineError> {
-        if let Some(wide) = &self.wide {
-            let mut g = wide.lock().unwrap_or_else(|p| p.into_inner());
-            if g.is_none() {
-                *g = Some((self.make_wide)()?);
-            }
-            if let Some(s) = g.as_mut() {
-                s.infer(ids, scales, None)?;
-            }
-        }
-        if let Some(pool) = &self.narrow {
-            let mut leases: Vec<_> = (0..narrow.min(pool.max()))
-                .map(|_| pool.get(0))
-                .collect::<Result<_, _>>()?;
-            for l in leases.iter_mut() {
-                l.infer(ids, scales, None)?;
-            }
-        }
-        Ok(())
-    }
+    sessions: crate::sessions::VoiceSessions,
 }
 
 pub struct Engine {
@@ -326,7 +222,7 @@ impl Engine {
         let env = runtime::environment(self.config.ort_library.as_deref(), &self.config.home)?;
         let rt = Arc::new(PiperRuntime {
             files: files.clone(),
-            sessions: VoiceSessions::new(
+            sessions: crate::sessions::VoiceSessions::new(
                 env,
                 files.onnx.clone(),
                 self.config.wide_threads,
@@ -452,41 +348,43 @@ impl Engine {
                 hark_text::normalize::passthrough(text)
             }
         };
-        // One chunk of text (and its offset in the request) -> samples and word times.
-        type Job = Box<
-            dyn FnMut(&str, usize, u64) -> Result<(Vec<f32>, Vec<WordTiming>), EngineError> + Send,
-        >;
+        // One chunk of text, its offset in the request and its number ->
+        // audio pieces with their words, handed to the sink as they are made.
+        type Job =
+            Box<dyn FnMut(&str, usize, u64, &mut PieceSink<'_>) -> Result<(), EngineError> + Send>;
+        let low_latency = req.low_latency;
         let job: Job = match &entry.source {
             VoiceSource::Piper(files) => {
                 let rt = self.piper_runtime(files)?;
                 let scales = piper_scales(&files.config, &req)?;
                 let speaker = piper_speaker(files, req.speaker.as_deref())?;
                 let espeak_voice = files.espeak_voice();
-                Box::new(move |text: &str, offset: usize, priority: u64| {
-                    // Read numbers, money, dates... as words; links map each
-                    // spoken word back to the user's text.
-                    let norm = normalizer(text, &lang_tag);
-                    let spoken = norm.text.as_str();
-                    let clauses = piper::phonemize_clauses(&espeak_voice, spoken)?;
-                    if clauses.iter().all(|c| c.phonemes.trim().is_empty()) {
-                        return Ok((Vec::new(), Vec::new()));
-                    }
-                    let config = &rt.files.config;
-                    let get = |s: &str| config.phoneme_id_map.get(s).cloned().unwrap_or_default();
-                    let mut ids = get("^");
-                    ids.extend(get("_"));
-                    let mut spans = Vec::with_capacity(clauses.len());
-                    for c in &clauses {
-                        let start = ids.len();
-                        piper::body_ids(config, &c.phonemes, &mut ids);
-                        spans.push(start..ids.len());
-                    }
-                    ids.extend(get("$"));
-                    let out = rt.sessions.infer(&ids, scales, speaker, priority)?;
-                    let words = match (&out.durations, timestamps) {
-                        (Some(d), true) => {
+                Box::new(
+                    move |text: &str, offset: usize, priority: u64, sink: &mut PieceSink<'_>| {
+                        // Read numbers, money, dates... as words; links map each
+                        // spoken word back to the user's text.
+                        let norm = normalizer(text, &lang_tag);
+                        let spoken = norm.text.as_str();
+                        let clauses = piper::phonemize_clauses(&espeak_voice, spoken)?;
+                        if clauses.iter().all(|c| c.phonemes.trim().is_empty()) {
+                            return Ok(());
+                        }
+                        let config = &rt.files.config;
+                        let get =
+                            |s: &str| config.phoneme_id_map.get(s).cloned().unwrap_or_default();
+                        let mut ids = get("^");
+                        ids.extend(get("_"));
+                        let mut spans = Vec::with_capacity(clauses.len());
+                        for c in &clauses {
+                            let start = ids.len();
+                            piper::body_ids(config, &c.phonemes, &mut ids);
+                            spans.push(start..ids.len());
+                        }
+                        ids.extend(get("$"));
+                        // Words are known before any audio: durations come first.
+                        let word_times = |d: &[f32], total: usize| -> Vec<WordTiming> {
                             let mut clause_ids = Vec::with_capacity(clauses.len());
-                            for (c, span) in clauses.iter().zip(spans) {
+                            for (c, span) in clauses.iter().zip(spans.iter()) {
                                 let words = norm
                                     .words
                                     .iter()
@@ -494,21 +392,43 @@ impl Engine {
                                     .map(|w| {
                                         let said = spoken.get(w.output.clone()).unwrap_or("");
                                         let n = hark_espeak::phonemize(&espeak_voice, said)
-                                            .map(|p| p.chars().filter(|ch| !matches!(ch, 'ˈ' | 'ˌ' | ' ')).count())
+                                            .map(|p| {
+                                                p.chars()
+                                                    .filter(|ch| !matches!(ch, 'ˈ' | 'ˌ' | ' '))
+                                                    .count()
+                                            })
                                             .unwrap_or(1);
                                         (offset + w.input.start..offset + w.input.end, n)
                                     })
                                     .collect();
-                                clause_ids.push(ClauseIds { ids: span, words });
+                                clause_ids.push(ClauseIds {
+                                    ids: span.clone(),
+                                    words,
+                                });
                             }
                             let mask = align::speech_mask(config, &ids);
-                            let timed = align::align(&clause_ids, &mask, d, out.audio.len(), config.audio.sample_rate);
-                            align::merge_same_source(timed)
-                        }
-                        _ => Vec::new(),
-                    };
-                    Ok((out.audio, words))
-                })
+                            align::merge_same_source(align::align(
+                                &clause_ids,
+                                &mask,
+                                d,
+                                total,
+                                config.audio.sample_rate,
+                            ))
+                        };
+                        // Only the first chunk needs its audio within the sentence.
+                        let windows = low_latency && priority == 0;
+                        let mut emit =
+                            |audio: Vec<f32>, durations: Option<&[f32]>, total: usize| {
+                                let words = match (durations, timestamps) {
+                                    (Some(d), true) => word_times(d, total),
+                                    _ => Vec::new(),
+                                };
+                                sink(audio, words)
+                            };
+                        rt.sessions
+                            .run(&ids, scales, speaker, priority, windows, &mut emit)
+                    },
+                )
             }
             VoiceSource::Espeak(name) => {
                 if req.speaker.is_some() {
@@ -519,15 +439,18 @@ impl Engine {
                 }
                 let name = name.clone();
                 let wpm = (175.0 * req.speed).round() as i32;
-                Box::new(move |text: &str, _offset: usize, _priority: u64| {
-                    let norm = normalizer(text, &lang_tag);
-                    let mut out = Vec::new();
-                    hark_espeak::synthesize(&name, &norm.text, wpm, |s| {
-                        out.extend(s.iter().map(|&v| v as f32 / 32768.0));
-                        true
-                    })?;
-                    Ok((out, Vec::new()))
-                })
+                Box::new(
+                    move |text: &str, _offset: usize, _priority: u64, sink: &mut PieceSink<'_>| {
+                        let norm = normalizer(text, &lang_tag);
+                        let mut out = Vec::new();
+                        hark_espeak::synthesize(&name, &norm.text, wpm, |s| {
+                            out.extend(s.iter().map(|&v| v as f32 / 32768.0));
+                            true
+                        })?;
+                        sink(out, Vec::new());
+                        Ok(())
+                    },
+                )
             }
         };
 
@@ -542,25 +465,25 @@ impl Engine {
                         return;
                     }
                     let piece = text.get(range.clone()).unwrap_or("");
-                    let result =
-                        job(piece, range.start, index as u64).map(|(mut samples, mut words)| {
-                            if sentence_end && pause > 0 {
-                                samples.resize(samples.len() + pause, 0.0);
+                    let mut send = |samples: Vec<f32>, mut words: Vec<WordTiming>| {
+                        for w in &mut words {
+                            if let Some(t) = text.get(w.text.clone()) {
+                                w.word = t.to_string();
                             }
-                            for w in &mut words {
-                                if let Some(t) = text.get(w.text.clone()) {
-                                    w.word = t.to_string();
-                                }
-                            }
-                            AudioChunk {
-                                samples,
-                                text: range,
-                                index,
-                                words,
-                            }
-                        });
-                    let failed = result.is_err();
-                    if tx.send(result).is_err() || failed {
+                        }
+                        let chunk = AudioChunk {
+                            samples,
+                            text: range.clone(),
+                            index,
+                            words,
+                        };
+                        tx.send(Ok(chunk)).is_ok()
+                    };
+                    if let Err(e) = job(piece, range.start, index as u64, &mut send) {
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
+                    if sentence_end && pause > 0 && !send(vec![0.0; pause], Vec::new()) {
                         return;
                     }
                 }

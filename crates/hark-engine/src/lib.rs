@@ -13,6 +13,7 @@ pub mod onnx_patch;
 pub mod piper;
 pub mod pool;
 pub mod runtime;
+pub mod sessions;
 pub mod split;
 pub mod voice;
 

@@ -99,13 +99,18 @@ impl EncodedStream {
                 return None;
             }
             let mut out = self.header.take().unwrap_or_default();
-            let next = match tokio::time::timeout_at(self.deadline, self.chunks.next_async()).await {
+            let next = match tokio::time::timeout_at(self.deadline, self.chunks.next_async()).await
+            {
                 Ok(next) => next,
                 Err(_) => {
                     // Dropping the stream (with `self`) stops the synthesis.
                     self.finished = true;
                     tracing::warn!("request deadline exceeded");
-                    return Some(Err(ApiError::new(ErrorCode::Overloaded, "the request took longer than the server's deadline").retry_after(1)));
+                    return Some(Err(ApiError::new(
+                        ErrorCode::Overloaded,
+                        "the request took longer than the server's deadline",
+                    )
+                    .retry_after(1)));
                 }
             };
             match next {

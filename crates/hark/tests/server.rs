@@ -526,8 +526,10 @@ async fn a_request_past_its_deadline_is_stopped() {
     let r = c
         .post(s.url("/text_to_speech"))
         .header("version", "v1")
-        .json(&json!({"transcript": LONG.repeat(4), "voice": {"mode": "id", "id": "joe"},
-                      "output_format": {"container": "wav", "sample_rate": 16000}}))
+        .json(
+            &json!({"transcript": LONG.repeat(4), "voice": {"mode": "id", "id": "joe"},
+                      "output_format": {"container": "wav", "sample_rate": 16000}}),
+        )
         .send()
         .await
         .unwrap();

@@ -79,7 +79,12 @@ pub async fn stream(
     Path(model): Path<String>,
     ApiJson(body): ApiJson<Body>,
 ) -> Result<Response, ApiError> {
-    let s = EncodedStream::start(&state, translate(model, body)?).await?;
+    let s = EncodedStream::start(&state, {
+        let mut req = translate(model, body)?;
+        req.synthesis.low_latency = true;
+        req
+    })
+    .await?;
     let events = stream::unfold((s, 0usize, false), |(mut s, i, done)| async move {
         if done {
             return None;

@@ -123,7 +123,9 @@ pub async fn speech(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<Body>,
 ) -> Result<Response, ApiError> {
-    let (req, sse) = translate(&state, body)?;
+    let (mut req, sse) = translate(&state, body)?;
+    // Every response of this dialect streams.
+    req.synthesis.low_latency = true;
     let s = EncodedStream::start(&state, req).await?;
     if !sse {
         return Ok(streaming_response(s));

@@ -114,7 +114,9 @@ pub async fn streaming(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<Body>,
 ) -> Result<Response, ApiError> {
-    let stream = EncodedStream::start(&state, translate(body)?).await?;
+    let mut req = translate(body)?;
+    req.synthesis.low_latency = true;
+    let stream = EncodedStream::start(&state, req).await?;
     Ok(streaming_response(stream))
 }
 

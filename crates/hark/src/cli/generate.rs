@@ -102,6 +102,8 @@ pub fn run(config: EngineConfig, args: GenerateArgs) -> anyhow::Result<()> {
     req.sentence_pause = args.sentence_pause;
     req.word_timestamps = args.timestamps.is_some();
     req.normalize = !args.no_normalize;
+    // A pipe to a player wants the first audio at once.
+    req.low_latency = to_stdout;
 
     let started = Instant::now();
     let stream = engine.synthesize(req)?;
