@@ -39,7 +39,10 @@ fn check(input: &str) {
                 input.len()
             );
             let flat = script.to_text();
-            assert!(flat.len() <= 4 * input.len() + 16, "to_text grew: {input:?}");
+            assert!(
+                flat.len() <= 4 * input.len() + 16,
+                "to_text grew: {input:?}"
+            );
             let _ = script.blocks();
         }
         Err(e) => {

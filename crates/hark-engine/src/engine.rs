@@ -44,6 +44,9 @@ pub struct EngineConfig {
     pub narrow_sessions: usize,
     /// Whether to list espeak-ng's own voices.
     pub espeak_voices: bool,
+    /// Whether to split Piper voices at the decoder for audio within the
+    /// sentence (off: whole-sentence synthesis, for comparison).
+    pub split_voices: bool,
 }
 
 impl EngineConfig {
@@ -65,6 +68,7 @@ impl EngineConfig {
             wide_threads: cores,
             narrow_sessions: if cores > 1 { cores } else { 0 },
             espeak_voices: true,
+            split_voices: true,
         }
     }
 }
@@ -227,6 +231,7 @@ impl Engine {
                 files.onnx.clone(),
                 self.config.wide_threads,
                 self.config.narrow_sessions,
+                self.config.split_voices,
             ),
         });
         map.insert(files.id, rt.clone());

@@ -38,14 +38,18 @@ pub enum VoiceModel {
 pub type Emit<'a> = dyn FnMut(Vec<f32>, Option<&[f32]>, usize) -> bool + 'a;
 
 impl VoiceModel {
-    /// Loads the voice split when its graph allows, else whole.
+    /// Loads the voice split when asked and its graph allows, else whole.
     #[allow(clippy::result_large_err)]
     pub fn load(
         env: &ort::environment::Environment,
         onnx: &std::path::Path,
         threads: usize,
         spin: bool,
+        split: bool,
     ) -> Result<Self, EngineError> {
+        if !split {
+            return Ok(VoiceModel::Whole(PiperSession::load(env, onnx, threads, spin)?));
+        }
         match SplitVoice::load_with(env, onnx, threads, spin) {
             Ok(v) => Ok(VoiceModel::Split(v)),
             Err(e) => {
@@ -137,14 +141,15 @@ impl VoiceSessions {
         onnx: PathBuf,
         wide_threads: usize,
         narrow: usize,
+        split: bool,
     ) -> Self {
         let (e1, o1) = (env.clone(), onnx.clone());
         VoiceSessions {
             wide: (wide_threads > 0).then(|| Mutex::new(None)),
             narrow: (narrow > 0)
-                .then(|| Pool::new(narrow, move || VoiceModel::load(&e1, &o1, 1, false))),
+                .then(|| Pool::new(narrow, move || VoiceModel::load(&e1, &o1, 1, false, split))),
             active: AtomicUsize::new(0),
-            make_wide: Box::new(move || VoiceModel::load(&env, &onnx, wide_threads, true)),
+            make_wide: Box::new(move || VoiceModel::load(&env, &onnx, wide_threads, true, split)),
         }
     }
 

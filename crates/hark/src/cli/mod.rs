@@ -32,6 +32,10 @@ pub struct Cli {
     /// Threads of the session a lone request runs on (0: none). Default: all cores.
     #[arg(long, global = true, env = "HARK_THREADS")]
     pub threads: Option<usize>,
+    /// Synthesize whole sentences only: do not split voices at the decoder
+    /// (first audio then waits for the whole first chunk).
+    #[arg(long, global = true, env = "HARK_NO_SPLIT")]
+    pub no_split: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -63,6 +67,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     if let Some(t) = cli.threads {
         config.wide_threads = t;
     }
+    config.split_voices = !cli.no_split;
     anyhow::ensure!(
         config.narrow_sessions + config.wide_threads > 0,
         "--threads 0 needs --sessions of at least 1"

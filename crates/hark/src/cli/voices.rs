@@ -96,6 +96,16 @@ pub fn run(config: EngineConfig, cmd: VoicesCommand) -> anyhow::Result<()> {
                 }
                 if let hark_engine::VoiceSource::Piper(files) = &entry.source {
                     println!("file:        {}", files.onnx.display());
+                    let split = std::fs::read(&files.onnx)
+                        .map_err(|e| e.to_string())
+                        .and_then(|b| hark_engine::split::find_split(&b).map_err(|e| e.to_string()));
+                    match split {
+                        Ok(p) => println!(
+                            "streaming:   within the sentence (graph split at the decoder input {}; durations from {})",
+                            p.z, p.durations
+                        ),
+                        Err(e) => println!("streaming:   a sentence at a time: the graph cannot be split ({e})"),
+                    }
                 }
             }
         }
