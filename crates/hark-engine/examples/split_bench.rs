@@ -65,7 +65,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         length_scale: files.config.inference.length_scale,
         noise_w: files.config.inference.noise_w,
     };
-    let env = runtime::environment(None, &home)?;
+    let env = runtime::environment(None, &home, 0)?;
 
     println!(
         "median of {reps} runs, ms; windows {FIRST} then {REST} frames, {CONTEXT} frames of context"

@@ -223,7 +223,14 @@ impl Engine {
         if let Some(rt) = map.get(&files.id) {
             return Ok(rt.clone());
         }
-        let env = runtime::environment(self.config.ort_library.as_deref(), &self.config.home)?;
+        let env = runtime::environment(
+            self.config.ort_library.as_deref(),
+            &self.config.home,
+            self.config.wide_threads,
+        )?;
+        // The wide sessions run on the environment's shared pool when it was
+        // made with this engine's thread count (else each gets its own).
+        let shared = self.config.wide_threads > 1 && runtime::shared_threads() == self.config.wide_threads;
         let rt = Arc::new(PiperRuntime {
             files: files.clone(),
             sessions: crate::sessions::VoiceSessions::new(
@@ -232,6 +239,7 @@ impl Engine {
                 self.config.wide_threads,
                 self.config.narrow_sessions,
                 self.config.split_voices,
+                shared,
             ),
         });
         map.insert(files.id, rt.clone());

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use crate::EngineError;
 
-static ENV: OnceLock<Result<(ort::environment::Environment, PathBuf), String>> = OnceLock::new();
+static ENV: OnceLock<Result<(ort::environment::Environment, PathBuf, usize), String>> = OnceLock::new();
 
 /// Candidate library paths, most explicit first.
 fn candidates(explicit: Option<&Path>, home: &Path) -> Vec<PathBuf> {
@@ -39,6 +39,7 @@ fn candidates(explicit: Option<&Path>, home: &Path) -> Vec<PathBuf> {
 pub fn environment(
     explicit: Option<&Path>,
     home: &Path,
+    shared_threads: usize,
 ) -> Result<ort::environment::Environment, EngineError> {
     let result = ENV.get_or_init(|| {
         let tried = candidates(explicit, home);
@@ -52,16 +53,29 @@ pub fn environment(
                     .join(", ")
             )
         })?;
-        // Sessions own their threads (see engine::VoiceSessions), so no global pool.
-        let env = ort::init_from(&path)
+        let builder = ort::init_from(&path)
             .map_err(|e| format!("cannot load {}: {e}", path.display()))?
-            .with_name("hark")
+            .with_name("hark");
+        // One pool for every session that does not bring its own (the wide
+        // sessions: a split voice's front and decoder take turns on it, so
+        // spinning threads of one never steal the cores from the other).
+        let builder = if shared_threads > 0 {
+            let opts = ort::environment::GlobalThreadPoolOptions::default()
+                .with_intra_threads(shared_threads)
+                .and_then(|o| o.with_inter_threads(1))
+                .and_then(|o| o.with_spin_control(true))
+                .map_err(|e| format!("thread pool options: {e}"))?;
+            builder.with_global_thread_pool(opts)
+        } else {
+            builder
+        };
+        let env = builder
             .build()
             .map_err(|e| format!("cannot start onnxruntime from {}: {e}", path.display()))?;
-        Ok((env, path))
+        Ok((env, path, shared_threads))
     });
     match result {
-        Ok((env, _)) => Ok(env.clone()),
+        Ok((env, _, _)) => Ok(env.clone()),
         Err(e) => Err(EngineError::Runtime(e.clone())),
     }
 }
@@ -70,5 +84,10 @@ pub fn environment(
 pub fn loaded_library() -> Option<PathBuf> {
     ENV.get()
         .and_then(|r| r.as_ref().ok())
-        .map(|(_, p)| p.clone())
+        .map(|(_, p, _)| p.clone())
+}
+
+/// Threads of the shared pool the environment was made with (0: none).
+pub fn shared_threads() -> usize {
+    ENV.get().and_then(|r| r.as_ref().ok()).map(|(_, _, n)| *n).unwrap_or(0)
 }

@@ -142,6 +142,7 @@ impl VoiceSessions {
         wide_threads: usize,
         narrow: usize,
         split: bool,
+        shared: bool,
     ) -> Self {
         let (e1, o1) = (env.clone(), onnx.clone());
         VoiceSessions {
@@ -149,7 +150,7 @@ impl VoiceSessions {
             narrow: (narrow > 0)
                 .then(|| Pool::new(narrow, move || VoiceModel::load(&e1, &o1, 1, false, split))),
             active: AtomicUsize::new(0),
-            make_wide: Box::new(move || VoiceModel::load(&env, &onnx, wide_threads, true, split)),
+            make_wide: Box::new(move || VoiceModel::load(&env, &onnx, if shared { 0 } else { wide_threads }, true, split)),
         }
     }
 

@@ -1303,10 +1303,14 @@ fn session(
     spin: bool,
 ) -> Result<ort::session::Session, ort::Error> {
     let mut builder = ort::session::Session::builder(env)?
-        .with_optimization_level(ort::session::builder::GraphOptimizationLevel::All)?
-        .with_independent_thread_pool()?
-        .with_intra_threads(threads.max(1))?
-        .with_inter_threads(1)?
-        .with_intra_op_spinning(spin && threads > 1)?;
+        .with_optimization_level(ort::session::builder::GraphOptimizationLevel::All)?;
+    // 0 threads: run on the environment's shared pool.
+    if threads > 0 {
+        builder = builder
+            .with_independent_thread_pool()?
+            .with_intra_threads(threads)?
+            .with_inter_threads(1)?
+            .with_intra_op_spinning(spin && threads > 1)?;
+    }
     builder.commit_from_memory(model)
 }

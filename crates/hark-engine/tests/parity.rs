@@ -58,7 +58,7 @@ fn same_ids_give_the_same_samples() {
     let (py, script) = peer();
     let model = home().join("voices/en_US-joe-medium.onnx");
     let files = PiperVoiceFiles::open(&model).unwrap();
-    let env = runtime::environment(None, &home()).unwrap();
+    let env = runtime::environment(None, &home(), 0).unwrap();
     let mut session = PiperSession::load(&env, &model, 2, false).unwrap();
     let dir = tempfile::tempdir().unwrap();
     for (i, s) in SENTENCES.iter().enumerate() {

@@ -24,7 +24,7 @@ fn joe() -> PathBuf {
 }
 
 fn env() -> ort::environment::Environment {
-    runtime::environment(None, &home()).unwrap()
+    runtime::environment(None, &home(), 0).unwrap()
 }
 
 const QUIET: Scales = Scales {

@@ -33,7 +33,7 @@ fn request(low_latency: bool) -> SynthesisRequest {
 fn unsplit() -> Vec<f32> {
     let model = home().join("voices/en_US-joe-medium.onnx");
     let files = PiperVoiceFiles::open(&model).unwrap();
-    let env = runtime::environment(None, &home()).unwrap();
+    let env = runtime::environment(None, &home(), 0).unwrap();
     let mut s = PiperSession::load(&env, &model, 2, false).unwrap();
     let ids = phoneme_ids(
         &files.config,

@@ -128,7 +128,7 @@ fn truncate(s: &str, n: usize) -> String {
 /// files into the voices directory, where every later start finds them.
 fn import(config: EngineConfig, model: &std::path::Path) -> anyhow::Result<()> {
     let files = PiperVoiceFiles::open(model)?;
-    let env = hark_engine::runtime::environment(config.ort_library.as_deref(), &config.home)?;
+    let env = hark_engine::runtime::environment(config.ort_library.as_deref(), &config.home, 0)?;
     PiperSession::load(&env, model, 1, false)?;
     let dir = config
         .voice_dirs
