@@ -41,6 +41,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         // A lone request on a `threads`-thread session.
         cfg.wide_threads = threads;
         cfg.narrow_sessions = 0;
+        cfg.split_voices = std::env::var_os("HARK_NO_SPLIT").is_none();
         cfg.espeak_voices = false;
         let engine = Engine::new(cfg)?;
         engine.warm("joe", 0)?;
@@ -91,6 +92,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let engine = Arc::new(Engine::new({
         let mut c = EngineConfig::new(home.clone());
         c.espeak_voices = false;
+        c.split_voices = std::env::var_os("HARK_NO_SPLIT").is_none();
         c
     })?);
     engine.warm("joe", cores)?;
