@@ -230,7 +230,8 @@ impl Engine {
         )?;
         // The wide sessions run on the environment's shared pool when it was
         // made with this engine's thread count (else each gets its own).
-        let shared = self.config.wide_threads > 1 && runtime::shared_threads() == self.config.wide_threads;
+        let shared =
+            self.config.wide_threads > 1 && runtime::shared_threads() == self.config.wide_threads;
         let rt = Arc::new(PiperRuntime {
             files: files.clone(),
             sessions: crate::sessions::VoiceSessions::new(

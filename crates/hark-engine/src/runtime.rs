@@ -7,7 +7,8 @@ use std::sync::OnceLock;
 
 use crate::EngineError;
 
-static ENV: OnceLock<Result<(ort::environment::Environment, PathBuf, usize), String>> = OnceLock::new();
+static ENV: OnceLock<Result<(ort::environment::Environment, PathBuf, usize), String>> =
+    OnceLock::new();
 
 /// Candidate library paths, most explicit first.
 fn candidates(explicit: Option<&Path>, home: &Path) -> Vec<PathBuf> {
@@ -89,5 +90,8 @@ pub fn loaded_library() -> Option<PathBuf> {
 
 /// Threads of the shared pool the environment was made with (0: none).
 pub fn shared_threads() -> usize {
-    ENV.get().and_then(|r| r.as_ref().ok()).map(|(_, _, n)| *n).unwrap_or(0)
+    ENV.get()
+        .and_then(|r| r.as_ref().ok())
+        .map(|(_, _, n)| *n)
+        .unwrap_or(0)
 }

@@ -48,7 +48,9 @@ impl VoiceModel {
         split: bool,
     ) -> Result<Self, EngineError> {
         if !split {
-            return Ok(VoiceModel::Whole(PiperSession::load(env, onnx, threads, spin)?));
+            return Ok(VoiceModel::Whole(PiperSession::load(
+                env, onnx, threads, spin,
+            )?));
         }
         match SplitVoice::load_with(env, onnx, threads, spin) {
             Ok(v) => Ok(VoiceModel::Split(v)),
@@ -150,7 +152,15 @@ impl VoiceSessions {
             narrow: (narrow > 0)
                 .then(|| Pool::new(narrow, move || VoiceModel::load(&e1, &o1, 1, false, split))),
             active: AtomicUsize::new(0),
-            make_wide: Box::new(move || VoiceModel::load(&env, &onnx, if shared { 0 } else { wide_threads }, true, split)),
+            make_wide: Box::new(move || {
+                VoiceModel::load(
+                    &env,
+                    &onnx,
+                    if shared { 0 } else { wide_threads },
+                    true,
+                    split,
+                )
+            }),
         }
     }
 

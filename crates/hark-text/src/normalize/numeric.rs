@@ -721,7 +721,11 @@ impl Cx<'_> {
         // "21 July 1990" is read as written, "twenty first July"; only a
         // written "of" ("21st of July") brings "the ... of" with it.
         let head = if written_of {
-            let the = if self.prev_word_lower(i).as_deref() == Some("the") { "" } else { "the " };
+            let the = if self.prev_word_lower(i).as_deref() == Some("the") {
+                ""
+            } else {
+                "the "
+            };
             format!("{the}{} of", en_ordinal(d))
         } else {
             en_ordinal(d)

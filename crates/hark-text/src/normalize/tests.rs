@@ -317,10 +317,7 @@ fn dates() {
             ("March 3-5", "march third to fifth"),
             ("3 March 2024", "third march twenty twenty four"),
             ("the 3rd of March", "the third of march"),
-            (
-                "21 Sept. 2001",
-                "twenty first september two thousand one",
-            ),
+            ("21 Sept. 2001", "twenty first september two thousand one"),
             ("Jan. 5", "january fifth"),
             ("Sept. 11, 2001", "september eleventh, two thousand one"),
             ("Mon., Jan. 5", "monday, january fifth"),

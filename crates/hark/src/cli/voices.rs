@@ -98,7 +98,9 @@ pub fn run(config: EngineConfig, cmd: VoicesCommand) -> anyhow::Result<()> {
                     println!("file:        {}", files.onnx.display());
                     let split = std::fs::read(&files.onnx)
                         .map_err(|e| e.to_string())
-                        .and_then(|b| hark_engine::split::find_split(&b).map_err(|e| e.to_string()));
+                        .and_then(|b| {
+                            hark_engine::split::find_split(&b).map_err(|e| e.to_string())
+                        });
                     match split {
                         Ok(p) => println!(
                             "streaming:   within the sentence (graph split at the decoder input {}; durations from {})",
