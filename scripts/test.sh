@@ -38,4 +38,14 @@ else
 fi
 
 log "cargo test (release: the end-to-end tests run the real voice)"
-cargo test --release --workspace "$@"
+LOG=$(mktemp)
+trap 'rm -f "$LOG"' EXIT
+set +e
+cargo test --release --workspace "$@" 2>&1 | tee "$LOG"
+status=${PIPESTATUS[0]}
+set -e
+# One closing line over every test binary (cargo's last line is a doc-test
+# summary that may count zero).
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "tests: %d passed, %d failed\n", p, f }' "$LOG"
+exit "$status"
