@@ -117,41 +117,9 @@ pub fn merge_same_source(words: Vec<WordTiming>) -> Vec<WordTiming> {
     out
 }
 
-/// The words of a clause: maximal runs of letters, digits and inner
-/// apostrophes or hyphens, as byte ranges offset by `base`.
-pub fn words_of(clause: &str, base: usize) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    let mut last_alnum = 0;
-    for (i, c) in clause.char_indices() {
-        let joiner = matches!(c, '\'' | '’' | '-' | '.' | ',' | ':' | '/') && start.is_some();
-        if c.is_alphanumeric() {
-            if start.is_none() {
-                start = Some(i);
-            }
-            last_alnum = i + c.len_utf8();
-        } else if !joiner {
-            if let Some(s) = start.take() {
-                out.push(base + s..base + last_alnum);
-            }
-        }
-    }
-    if let Some(s) = start {
-        out.push(base + s..base + last_alnum);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn words_keep_inner_marks_and_drop_outer_punctuation() {
-        let t = "Hello, world! It's 3.5 km—far.";
-        let w: Vec<&str> = words_of(t, 0).into_iter().map(|r| &t[r]).collect();
-        assert_eq!(w, vec!["Hello", "world", "It's", "3.5", "km", "far"]);
-    }
 
     #[test]
     fn words_share_a_clause_in_proportion() {

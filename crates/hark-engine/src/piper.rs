@@ -528,22 +528,7 @@ impl PiperSession {
         if durations.is_none() {
             tracing::info!(path = %onnx.display(), "no duration output found: word timestamps unavailable for this voice");
         }
-        let builder = ort::session::Session::builder(env)
-            .map_err(|e| err(e.to_string()))?
-            .with_optimization_level(ort::session::builder::GraphOptimizationLevel::All)
-            .map_err(|e| err(e.to_string()))?;
-        // 0 threads: run on the environment's shared pool.
-        let mut builder = if threads > 0 {
-            builder
-                .with_independent_thread_pool()
-                .and_then(|b| b.with_intra_threads(threads))
-                .and_then(|b| b.with_inter_threads(1))
-                .and_then(|b| b.with_intra_op_spinning(spin && threads > 1))
-                .map_err(|e| err(e.to_string()))?
-        } else {
-            builder
-        };
-        let session = builder.commit_from_memory(&model).map_err(|e| {
+        let session = crate::runtime::session(env, &model, threads, spin).map_err(|e| {
             err(format!(
                 "onnxruntime cannot load it (corrupt or truncated?): {e}"
             ))

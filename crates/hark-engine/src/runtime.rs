@@ -95,3 +95,25 @@ pub fn shared_threads() -> usize {
         .map(|(_, _, n)| *n)
         .unwrap_or(0)
 }
+
+/// A session for an in-memory model with `threads` intra-op threads of its
+/// own (0: the environment's shared pool). `spin`: idle threads busy-wait
+/// for the next operator, faster alone but a thief beside other sessions.
+#[allow(clippy::result_large_err)]
+pub fn session(
+    env: &ort::environment::Environment,
+    model: &[u8],
+    threads: usize,
+    spin: bool,
+) -> Result<ort::session::Session, ort::Error> {
+    let mut builder = ort::session::Session::builder(env)?
+        .with_optimization_level(ort::session::builder::GraphOptimizationLevel::All)?;
+    if threads > 0 {
+        builder = builder
+            .with_independent_thread_pool()?
+            .with_intra_threads(threads)?
+            .with_inter_threads(1)?
+            .with_intra_op_spinning(spin && threads > 1)?;
+    }
+    builder.commit_from_memory(model)
+}

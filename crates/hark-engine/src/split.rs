@@ -1021,9 +1021,9 @@ impl SplitVoice {
             let decoder = build_decoder(&bytes, &points).map_err(|e| err(e.to_string()))?;
             (front, decoder, points)
         };
-        let front = session(env, &front, threads, spin)
+        let front = crate::runtime::session(env, &front, threads, spin)
             .map_err(|e| err(format!("onnxruntime cannot load the front: {e}")))?;
-        let decoder = session(env, &decoder, threads, spin)
+        let decoder = crate::runtime::session(env, &decoder, threads, spin)
             .map_err(|e| err(format!("onnxruntime cannot load the decoder: {e}")))?;
         let front_inputs = front
             .inputs()
@@ -1294,23 +1294,4 @@ impl SplitVoice {
             .map_err(inf)?;
         Ok(audio.to_vec())
     }
-}
-
-fn session(
-    env: &ort::environment::Environment,
-    model: &[u8],
-    threads: usize,
-    spin: bool,
-) -> Result<ort::session::Session, ort::Error> {
-    let mut builder = ort::session::Session::builder(env)?
-        .with_optimization_level(ort::session::builder::GraphOptimizationLevel::All)?;
-    // 0 threads: run on the environment's shared pool.
-    if threads > 0 {
-        builder = builder
-            .with_independent_thread_pool()?
-            .with_intra_threads(threads)?
-            .with_inter_threads(1)?
-            .with_intra_op_spinning(spin && threads > 1)?;
-    }
-    builder.commit_from_memory(model)
 }
