@@ -25,17 +25,18 @@ const ELEM_FLOAT: u64 = 1;
 
 /// One field of a message: number, wire type and the bytes of its value
 /// (for length-delimited fields, without the length prefix).
-struct Field<'a> {
-    number: u32,
-    wire: WireType,
-    /// The whole encoded field, key included.
-    raw: &'a [u8],
+pub(crate) struct Field<'a> {
+    pub number: u32,
+    pub wire: WireType,
+    /// The whole encoded field, key included: copied as is when kept.
+    pub raw: &'a [u8],
     /// The payload of a length-delimited field.
-    payload: &'a [u8],
+    pub payload: &'a [u8],
 }
 
 /// Splits a message into its fields; None when the bytes are not protobuf.
-fn fields(mut msg: &[u8]) -> Option<Vec<Field<'_>>> {
+/// Every length is checked against the bytes left: garbage never panics.
+pub(crate) fn fields(mut msg: &[u8]) -> Option<Vec<Field<'_>>> {
     let mut out = Vec::new();
     while !msg.is_empty() {
         let start = msg;

@@ -20,8 +20,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 
-use prost::bytes::Buf;
-use prost::encoding::{decode_key, decode_varint, encode_key, encode_varint, WireType};
+use prost::encoding::{encode_key, encode_varint, WireType};
 
 use crate::piper::Scales;
 use crate::EngineError;
@@ -149,61 +148,16 @@ pub struct GraphSummary {
 // ---------------------------------------------------------------------------
 // Wire-level reading and writing.
 
-/// One field of a message, as it sits in the bytes.
-struct Field<'a> {
-    number: u32,
-    wire: WireType,
-    /// The whole encoded field, key included: copied as is when kept.
-    raw: &'a [u8],
-    /// The value of a length-delimited field, without its length prefix.
-    payload: &'a [u8],
-}
+use crate::onnx_patch::Field;
 
 fn not_onnx(why: &str) -> SplitError {
     SplitError::NotOnnx(why.to_string())
 }
 
-/// Splits a message into its fields. Every length is checked against the
-/// bytes left, so truncated or garbage input is an error, never a panic.
-fn fields(mut msg: &[u8]) -> Result<Vec<Field<'_>>, SplitError> {
-    let bad = || not_onnx("malformed protobuf");
-    let mut out = Vec::new();
-    while !msg.is_empty() {
-        let start = msg;
-        let (number, wire) = decode_key(&mut msg).map_err(|_| bad())?;
-        let mut payload: &[u8] = &[];
-        match wire {
-            WireType::Varint => {
-                decode_varint(&mut msg).map_err(|_| bad())?;
-            }
-            WireType::SixtyFourBit | WireType::ThirtyTwoBit => {
-                let n = if wire == WireType::SixtyFourBit { 8 } else { 4 };
-                if msg.len() < n {
-                    return Err(bad());
-                }
-                msg.advance(n);
-            }
-            WireType::LengthDelimited => {
-                let len = decode_varint(&mut msg).map_err(|_| bad())?;
-                let len = usize::try_from(len).map_err(|_| bad())?;
-                if msg.len() < len {
-                    return Err(bad());
-                }
-                payload = &msg[..len];
-                msg.advance(len);
-            }
-            // onnx.proto has no groups; they only turn up in garbage.
-            WireType::StartGroup | WireType::EndGroup => return Err(bad()),
-        }
-        let used = start.len() - msg.len();
-        out.push(Field {
-            number,
-            wire,
-            raw: &start[..used],
-            payload,
-        });
-    }
-    Ok(out)
+/// Splits a message into its fields (see [`crate::onnx_patch::fields`]);
+/// bytes that are not protobuf are a split error.
+fn fields(msg: &[u8]) -> Result<Vec<Field<'_>>, SplitError> {
+    crate::onnx_patch::fields(msg).ok_or_else(|| not_onnx("malformed protobuf"))
 }
 
 /// The string value of a length-delimited field.
