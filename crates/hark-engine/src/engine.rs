@@ -27,6 +27,8 @@ pub const MAX_CHUNK_CHARS: usize = 400;
 /// split voice's front) grows faster than the chunk, so a long first
 /// sentence would delay the first audio.
 pub const FIRST_CHUNK_CHARS: usize = 140;
+/// Added to a background request's chunk numbers (lower runs first).
+const BACKGROUND_PRIORITY: u64 = 1 << 40;
 
 #[derive(Debug, Clone)]
 pub struct EngineConfig {
@@ -103,6 +105,12 @@ pub struct SynthesisRequest {
     /// Whether to read numbers, money, dates, abbreviations... as words
     /// first (on by default; off for text that is already spoken form).
     pub normalize: bool,
+    /// Pronunciation dictionaries applied to the text, first match wins
+    /// in this order (the server resolves the request's dictionary ids).
+    pub dictionaries: Vec<Arc<hark_text::dictionary::Dictionary>>,
+    /// Background work (async jobs): its chunks wait behind every chunk of
+    /// interactive requests.
+    pub background: bool,
 }
 
 impl SynthesisRequest {
@@ -121,6 +129,8 @@ impl SynthesisRequest {
             word_timestamps: false,
             low_latency: false,
             normalize: true,
+            dictionaries: Vec::new(),
+            background: false,
         }
     }
 }
@@ -469,6 +479,7 @@ impl Engine {
         };
 
         let text = req.text;
+        let background = req.background;
         let mut job = job;
         std::thread::Builder::new()
             .name("hark-synth".into())
@@ -493,7 +504,8 @@ impl Engine {
                         };
                         tx.send(Ok(chunk)).is_ok()
                     };
-                    if let Err(e) = job(piece, range.start, index as u64, &mut send) {
+                    let priority = index as u64 + if background { BACKGROUND_PRIORITY } else { 0 };
+                    if let Err(e) = job(piece, range.start, priority, &mut send) {
                         let _ = tx.send(Err(e));
                         return;
                     }

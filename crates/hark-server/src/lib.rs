@@ -132,10 +132,11 @@ pub fn install_metrics() -> Option<metrics_exporter_prometheus::PrometheusHandle
 /// Binds and serves until ctrl-c or SIGTERM, finishing requests in flight.
 pub async fn serve(
     engine: Arc<Engine>,
+    store: Arc<dyn hark_store::Store>,
     config: ServerConfig,
     addr: SocketAddr,
 ) -> std::io::Result<()> {
-    let state = AppState::new(engine, config, install_metrics());
+    let state = AppState::new(engine, store, config, install_metrics());
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;

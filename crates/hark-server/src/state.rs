@@ -50,6 +50,8 @@ impl Default for ServerConfig {
 #[derive(Clone)]
 pub struct AppState {
     pub engine: Arc<Engine>,
+    /// Keys, usage, custom voices, dictionaries, jobs.
+    pub store: Arc<dyn hark_store::Store>,
     pub config: Arc<ServerConfig>,
     slots: Arc<Semaphore>,
     waiting: Arc<AtomicUsize>,
@@ -65,11 +67,13 @@ pub struct Permit {
 impl AppState {
     pub fn new(
         engine: Arc<Engine>,
+        store: Arc<dyn hark_store::Store>,
         config: ServerConfig,
         metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
     ) -> Self {
         AppState {
             engine,
+            store,
             slots: Arc::new(Semaphore::new(config.max_in_flight.max(1))),
             config: Arc::new(config),
             waiting: Arc::new(AtomicUsize::new(0)),

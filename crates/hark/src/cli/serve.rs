@@ -31,6 +31,11 @@ pub struct ServeArgs {
 
 pub fn run(config: EngineConfig, args: ServeArgs) -> anyhow::Result<()> {
     let narrow = config.narrow_sessions;
+    let db = config.home.join("hark.db");
+    let store: Arc<dyn hark_store::Store> = Arc::new(
+        hark_store::sqlite::SqliteStore::open(&db)
+            .map_err(|e| anyhow::anyhow!("cannot open the store {}: {e}", db.display()))?,
+    );
     let engine = Arc::new(Engine::new(config)?);
     if !args.no_warm {
         if let Some(default) = engine.catalog().default_voice(None, None) {
@@ -60,6 +65,6 @@ pub fn run(config: EngineConfig, args: ServeArgs) -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    rt.block_on(hark_server::serve(engine, sc, args.addr))?;
+    rt.block_on(hark_server::serve(engine, store, sc, args.addr))?;
     Ok(())
 }
