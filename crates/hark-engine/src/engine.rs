@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::align::{self, ClauseIds, WordTiming};
 use crate::catalog::{CatalogEntry, VoiceCatalog, VoiceSource};
+use crate::frontend::{self, Chunk, Reader, Step};
 use crate::piper::{self, PiperVoiceFiles, Scales};
 use crate::runtime;
 use crate::voice::{EngineKind, VoiceInfo};
@@ -20,13 +21,7 @@ use crate::EngineError;
 /// Speed limits, as a multiple of the voice's natural rate.
 pub const MIN_SPEED: f32 = 0.25;
 pub const MAX_SPEED: f32 = 4.0;
-/// Longest chunk synthesized in one inference, in characters.
-pub const MAX_CHUNK_CHARS: usize = 400;
-/// The first chunk is cut shorter (at a clause where there is one): the
-/// part of synthesis that must see a whole chunk before any audio (the
-/// split voice's front) grows faster than the chunk, so a long first
-/// sentence would delay the first audio.
-pub const FIRST_CHUNK_CHARS: usize = 140;
+pub use crate::frontend::{FIRST_CHUNK_CHARS, MAX_CHUNK_CHARS};
 /// Added to a background request's chunk numbers (lower runs first).
 const BACKGROUND_PRIORITY: u64 = 1 << 40;
 
@@ -343,16 +338,22 @@ impl Engine {
     pub fn synthesize(&self, req: SynthesisRequest) -> Result<ChunkStream, EngineError> {
         let entry = self.resolve_voice(&req)?.clone();
         validate(&req)?;
-        let plan = plan_chunks(&req.text);
-        if plan.is_empty() {
+        let script = frontend::script(&req.text, &req.dictionaries)?;
+        if !script.has_speech() {
+            return Err(EngineError::EmptyText);
+        }
+        let plan = frontend::plan(&script, req.sentence_pause.max(0.0));
+        let chunks = plan
+            .iter()
+            .filter(|s| matches!(s, Step::Speak(_)))
+            .count();
+        if chunks == 0 {
             return Err(EngineError::EmptyText);
         }
         let (tx, rx) = flume::bounded(8);
         let text_len = req.text.len();
-        let chunks = plan.len();
         let info = entry.info.clone();
         let sample_rate = info.sample_rate;
-        let pause = (req.sentence_pause.max(0.0) * sample_rate as f32) as usize;
 
         let timestamps = req.word_timestamps;
         // The normalizer reads by the language the caller named, else the voice's.
@@ -364,32 +365,25 @@ impl Engine {
             .map(str::to_string)
             .or_else(|| info.languages.first().cloned())
             .unwrap_or_default();
-        let normalize = req.normalize;
-        let normalizer = move |text: &str, tag: &str| {
-            if normalize {
-                hark_text::normalize::normalize_tagged(text, tag)
-            } else {
-                hark_text::normalize::passthrough(text)
-            }
+        let reader = Reader {
+            lang_tag,
+            normalize: req.normalize,
         };
-        // One chunk of text, its offset in the request and its number ->
-        // audio pieces with their words, handed to the sink as they are made.
-        type Job =
-            Box<dyn FnMut(&str, usize, u64, &mut PieceSink<'_>) -> Result<(), EngineError> + Send>;
+        // A chunk and its number -> audio pieces with their words, handed
+        // to the sink as they are made.
+        type Job = Box<dyn FnMut(&Chunk, u64, &mut PieceSink<'_>) -> Result<(), EngineError> + Send>;
         let low_latency = req.low_latency;
+        let speed = req.speed;
         let job: Job = match &entry.source {
             VoiceSource::Piper(files) => {
                 let rt = self.piper_runtime(files)?;
                 let scales = piper_scales(&files.config, &req)?;
+                let natural_length = default_scales(&files.config).length_scale;
                 let speaker = piper_speaker(files, req.speaker.as_deref())?;
                 let espeak_voice = files.espeak_voice();
                 Box::new(
-                    move |text: &str, offset: usize, priority: u64, sink: &mut PieceSink<'_>| {
-                        // Read numbers, money, dates... as words; links map each
-                        // spoken word back to the user's text.
-                        let norm = normalizer(text, &lang_tag);
-                        let spoken = norm.text.as_str();
-                        let clauses = piper::phonemize_clauses(&espeak_voice, spoken)?;
+                    move |chunk: &Chunk, priority: u64, sink: &mut PieceSink<'_>| {
+                        let clauses = frontend::phonemize(chunk, &espeak_voice, &reader)?;
                         if clauses.iter().all(|c| c.phonemes.trim().is_empty()) {
                             return Ok(());
                         }
@@ -407,29 +401,18 @@ impl Engine {
                         ids.extend(get("$"));
                         // Words are known before any audio: durations come first.
                         let word_times = |d: &[f32], total: usize| -> Vec<WordTiming> {
-                            let mut clause_ids = Vec::with_capacity(clauses.len());
-                            for (c, span) in clauses.iter().zip(spans.iter()) {
-                                let words = norm
-                                    .words
-                                    .iter()
-                                    .filter(|w| c.text.contains(&w.output.start))
-                                    .map(|w| {
-                                        let said = spoken.get(w.output.clone()).unwrap_or("");
-                                        let n = hark_espeak::phonemize(&espeak_voice, said)
-                                            .map(|p| {
-                                                p.chars()
-                                                    .filter(|ch| !matches!(ch, 'ˈ' | 'ˌ' | ' '))
-                                                    .count()
-                                            })
-                                            .unwrap_or(1);
-                                        (offset + w.input.start..offset + w.input.end, n)
-                                    })
-                                    .collect();
-                                clause_ids.push(ClauseIds {
+                            let clause_ids: Vec<ClauseIds> = clauses
+                                .iter()
+                                .zip(spans.iter())
+                                .map(|(c, span)| ClauseIds {
                                     ids: span.clone(),
-                                    words,
-                                });
-                            }
+                                    words: c
+                                        .words
+                                        .iter()
+                                        .map(|w| (w.source.clone(), w.phoneme_count(&espeak_voice)))
+                                        .collect(),
+                                })
+                                .collect();
                             let mask = align::speech_mask(config, &ids);
                             align::merge_same_source(align::align(
                                 &clause_ids,
@@ -449,6 +432,10 @@ impl Engine {
                                 };
                                 sink(audio, words)
                             };
+                        let scales = Scales {
+                            length_scale: natural_length / effective_speed(speed, chunk.rate),
+                            ..scales
+                        };
                         rt.sessions
                             .run(&ids, scales, speaker, priority, windows, &mut emit)
                     },
@@ -462,12 +449,12 @@ impl Engine {
                     ));
                 }
                 let name = name.clone();
-                let wpm = (175.0 * req.speed).round() as i32;
                 Box::new(
-                    move |text: &str, _offset: usize, _priority: u64, sink: &mut PieceSink<'_>| {
-                        let norm = normalizer(text, &lang_tag);
+                    move |chunk: &Chunk, _priority: u64, sink: &mut PieceSink<'_>| {
+                        let text = frontend::spoken_text(chunk, &reader);
+                        let wpm = (175.0 * effective_speed(speed, chunk.rate)).round() as i32;
                         let mut out = Vec::new();
-                        hark_espeak::synthesize(&name, &norm.text, wpm, |s| {
+                        hark_espeak::synthesize(&name, &text, wpm, |s| {
                             out.extend(s.iter().map(|&v| v as f32 / 32768.0));
                             true
                         })?;
@@ -484,33 +471,52 @@ impl Engine {
         std::thread::Builder::new()
             .name("hark-synth".into())
             .spawn(move || {
-                for (index, (range, sentence_end)) in plan.into_iter().enumerate() {
+                let mut index = 0usize;
+                // Where the last chunk was, for silences after it.
+                let mut at: Range<usize> = 0..0;
+                for step in plan {
                     if tx.is_disconnected() {
                         tracing::debug!(index, "client gone; synthesis stopped");
                         return;
                     }
-                    let piece = text.get(range.clone()).unwrap_or("");
-                    let mut send = |samples: Vec<f32>, mut words: Vec<WordTiming>| {
-                        for w in &mut words {
-                            if let Some(t) = text.get(w.text.clone()) {
-                                w.word = t.to_string();
+                    match step {
+                        Step::Speak(chunk) => {
+                            let range = chunk.source.clone();
+                            let mut send = |samples: Vec<f32>, mut words: Vec<WordTiming>| {
+                                for w in &mut words {
+                                    if let Some(t) = text.get(w.text.clone()) {
+                                        w.word = t.to_string();
+                                    }
+                                }
+                                let chunk = AudioChunk {
+                                    samples,
+                                    text: range.clone(),
+                                    index,
+                                    words,
+                                };
+                                tx.send(Ok(chunk)).is_ok()
+                            };
+                            let priority =
+                                index as u64 + if background { BACKGROUND_PRIORITY } else { 0 };
+                            if let Err(e) = job(&chunk, priority, &mut send) {
+                                let _ = tx.send(Err(e));
+                                return;
+                            }
+                            at = range;
+                            index += 1;
+                        }
+                        Step::Silence { seconds, .. } => {
+                            let n = (seconds * sample_rate as f32) as usize;
+                            let silence = AudioChunk {
+                                samples: vec![0.0; n],
+                                text: at.end..at.end,
+                                index: index.saturating_sub(1),
+                                words: Vec::new(),
+                            };
+                            if n > 0 && tx.send(Ok(silence)).is_err() {
+                                return;
                             }
                         }
-                        let chunk = AudioChunk {
-                            samples,
-                            text: range.clone(),
-                            index,
-                            words,
-                        };
-                        tx.send(Ok(chunk)).is_ok()
-                    };
-                    let priority = index as u64 + if background { BACKGROUND_PRIORITY } else { 0 };
-                    if let Err(e) = job(piece, range.start, priority, &mut send) {
-                        let _ = tx.send(Err(e));
-                        return;
-                    }
-                    if sentence_end && pause > 0 && !send(vec![0.0; pause], Vec::new()) {
-                        return;
                     }
                 }
             })
@@ -608,40 +614,13 @@ fn piper_speaker(
     }
 }
 
-/// Cuts the text into the chunks synthesized one inference each: sentences
-/// up to [`MAX_CHUNK_CHARS`], and the first one shortened to
-/// [`FIRST_CHUNK_CHARS`] at its best inner boundary. Each range is paired
-/// with whether it ends a sentence (for the inter-sentence pause).
+/// The chunk ranges plain `text` is synthesized in (see
+/// [`frontend::chunk_ranges`]), each with whether it ends a sentence.
 pub fn plan_chunks(text: &str) -> Vec<(Range<usize>, bool)> {
-    use hark_text::segment::{chunk, Boundary};
-    let mut out: Vec<(Range<usize>, bool)> = Vec::new();
-    let segments = chunk(text, MAX_CHUNK_CHARS);
-    for (i, seg) in segments.iter().enumerate() {
-        let ends_sentence = matches!(seg.kind, Boundary::Sentence | Boundary::End);
-        let piece = text.get(seg.start..seg.end).unwrap_or("");
-        if !piece.chars().any(|c| c.is_alphanumeric()) {
-            continue;
-        }
-        if i == 0 && piece.chars().count() > FIRST_CHUNK_CHARS {
-            let inner = chunk(piece, FIRST_CHUNK_CHARS);
-            if let Some(first) = inner.first() {
-                let cut = seg.start + first.end;
-                out.push((seg.start + first.start..cut, false));
-                // The rest of the first sentence goes as one chunk.
-                let rest_start = text[cut..seg.end]
-                    .find(|c: char| !c.is_whitespace())
-                    .map(|o| cut + o)
-                    .unwrap_or(seg.end);
-                if text[rest_start..seg.end]
-                    .chars()
-                    .any(|c| c.is_alphanumeric())
-                {
-                    out.push((rest_start..seg.end, ends_sentence));
-                }
-                continue;
-            }
-        }
-        out.push((seg.start..seg.end, ends_sentence));
-    }
-    out
+    frontend::chunk_ranges(text, true)
+}
+
+/// The request's speed times a `<prosody rate>`, kept in the speed range.
+fn effective_speed(speed: f32, rate: f32) -> f32 {
+    (speed * rate).clamp(MIN_SPEED, MAX_SPEED)
 }

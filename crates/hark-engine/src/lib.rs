@@ -1,13 +1,15 @@
 //! Hark's engine: voices, engines and the chunk stream. Knows nothing of HTTP.
 //!
-//! Layers: [`catalog`] (what voices exist) -> [`engine`] (a request becomes
-//! chunks) -> [`piper`] / espeak-ng (inference) on sessions from [`pool`].
+//! Layers: [`catalog`] (what voices exist) -> [`frontend`] (text, markup and
+//! dictionaries become chunks of phonemes) -> [`engine`] (a request becomes
+//! audio chunks) -> [`piper`] / espeak-ng (inference) on sessions from [`pool`].
 
 pub mod align;
 pub mod captions;
 pub mod catalog;
 pub mod engine;
 pub mod error;
+pub mod frontend;
 pub mod models;
 pub mod onnx_patch;
 pub mod piper;

@@ -40,6 +40,7 @@
 mod lex;
 mod numeric;
 mod numwords;
+mod say_as;
 mod tables;
 mod words;
 
@@ -47,6 +48,8 @@ mod words;
 mod tests;
 
 use std::ops::Range;
+
+pub use say_as::say_as;
 
 use lex::{Kind, Tok};
 use serde::{Deserialize, Serialize};
