@@ -284,6 +284,10 @@ impl Engine {
             .as_deref()
             .map(str::trim)
             .filter(|l| !l.is_empty() && !l.eq_ignore_ascii_case("auto"));
+        let auto = req
+            .language
+            .as_deref()
+            .is_some_and(|l| l.trim().eq_ignore_ascii_case("auto"));
         let entry = match req
             .voice
             .as_deref()
@@ -307,19 +311,31 @@ impl Engine {
                 }
                 e
             }
-            None => self
-                .catalog
-                .default_voice(engine, lang)
-                .ok_or_else(|| match lang {
-                    Some(l) => EngineError::InvalidLanguage {
-                        language: l.to_string(),
-                        voice: "(default)".into(),
-                        spoken: "no installed voice speaks it".into(),
-                    },
-                    None => {
-                        EngineError::VoiceNotFound("(default voice; run scripts/setup.sh)".into())
-                    }
-                })?,
+            None => {
+                let detected = if auto {
+                    detect_language(&req.text)
+                } else {
+                    None
+                };
+                match detected
+                    .as_deref()
+                    .and_then(|d| self.default_voice_for(engine, Some(d)))
+                {
+                    Some(e) => e,
+                    None => self
+                        .default_voice_for(engine, lang)
+                        .ok_or_else(|| match lang {
+                            Some(l) => EngineError::InvalidLanguage {
+                                language: l.to_string(),
+                                voice: "(default)".into(),
+                                spoken: "no installed voice speaks it".into(),
+                            },
+                            None => EngineError::VoiceNotFound(
+                                "(default voice; run scripts/setup.sh)".into(),
+                            ),
+                        })?,
+                }
+            }
         };
         if let Some(l) = lang {
             if !entry.info.speaks(l) {
@@ -333,6 +349,21 @@ impl Engine {
         Ok(entry)
     }
 
+    /// The default voice of `engine` (any engine when None: neural ones
+    /// first) for `language`.
+    fn default_voice_for(
+        &self,
+        engine: Option<EngineKind>,
+        language: Option<&str>,
+    ) -> Option<&CatalogEntry> {
+        match (engine, language) {
+            (Some(_), _) | (None, None) => self.catalog.default_voice(engine, language),
+            (None, Some(_)) => EngineKind::ALL
+                .iter()
+                .find_map(|&k| self.catalog.default_voice(Some(k), language)),
+        }
+    }
+
     /// Validates the request and starts synthesis; errors in the request
     /// come back here, before any audio.
     pub fn synthesize(&self, req: SynthesisRequest) -> Result<ChunkStream, EngineError> {
@@ -343,10 +374,7 @@ impl Engine {
             return Err(EngineError::EmptyText);
         }
         let plan = frontend::plan(&script, req.sentence_pause.max(0.0));
-        let chunks = plan
-            .iter()
-            .filter(|s| matches!(s, Step::Speak(_)))
-            .count();
+        let chunks = plan.iter().filter(|s| matches!(s, Step::Speak(_))).count();
         if chunks == 0 {
             return Err(EngineError::EmptyText);
         }
@@ -371,7 +399,8 @@ impl Engine {
         };
         // A chunk and its number -> audio pieces with their words, handed
         // to the sink as they are made.
-        type Job = Box<dyn FnMut(&Chunk, u64, &mut PieceSink<'_>) -> Result<(), EngineError> + Send>;
+        type Job =
+            Box<dyn FnMut(&Chunk, u64, &mut PieceSink<'_>) -> Result<(), EngineError> + Send>;
         let low_latency = req.low_latency;
         let speed = req.speed;
         let job: Job = match &entry.source {
@@ -618,6 +647,28 @@ fn piper_speaker(
 /// [`frontend::chunk_ranges`]), each with whether it ends a sentence.
 pub fn plan_chunks(text: &str) -> Vec<(Range<usize>, bool)> {
     frontend::chunk_ranges(text, true)
+}
+
+/// Confidence below which `language: "auto"` keeps the default voice.
+const MIN_LANGUAGE_CONFIDENCE: f64 = 0.75;
+
+/// The language of `text` as a two-letter tag (`language: "auto"`), when
+/// the detector is confident; markup is left out of the guess.
+pub fn detect_language(text: &str) -> Option<String> {
+    let plain = if hark_text::markup::is_ssml(text) {
+        hark_text::markup::parse(text).ok()?.to_text()
+    } else {
+        text.to_string()
+    };
+    let info = whatlang::detect(&plain)?;
+    // whatlang's own "reliable" flag is strict for a sentence or two
+    // (0.87 for a plain 13-word Spanish sentence); a wrong guess switches
+    // voices, so still ask for a clear margin.
+    if !info.is_reliable() && info.confidence() < MIN_LANGUAGE_CONFIDENCE {
+        return None;
+    }
+    let lang = isolang::Language::from_639_3(info.lang().code())?;
+    Some(lang.to_639_1()?.to_string())
 }
 
 /// The request's speed times a `<prosody rate>`, kept in the speed range.

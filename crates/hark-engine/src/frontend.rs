@@ -36,7 +36,10 @@ pub enum Step {
     Speak(Chunk),
     /// Silence, in seconds. `soft` silences are the usual pause after a
     /// sentence; an explicit `<break>` right after one replaces it.
-    Silence { seconds: f32, soft: bool },
+    Silence {
+        seconds: f32,
+        soft: bool,
+    },
 }
 
 /// What one inference says.
@@ -473,8 +476,15 @@ mod tests {
     fn plain_text_plans_as_sentence_chunks() {
         let text = "Hello there. How are you today? Fine.";
         let s = steps(text, 0.0);
-        let ranges: Vec<_> = s.iter().filter_map(speak).map(|c| c.source.clone()).collect();
-        let expected: Vec<_> = chunk_ranges(text, true).into_iter().map(|(r, _)| r).collect();
+        let ranges: Vec<_> = s
+            .iter()
+            .filter_map(speak)
+            .map(|c| c.source.clone())
+            .collect();
+        let expected: Vec<_> = chunk_ranges(text, true)
+            .into_iter()
+            .map(|(r, _)| r)
+            .collect();
         assert_eq!(ranges, expected);
         assert_eq!(ranges.len(), 3);
     }
@@ -533,7 +543,10 @@ mod tests {
             .flat_map(|c| c.words.iter())
             .map(|w| &text[w.source.clone()])
             .collect();
-        assert!(words.contains(&"[tomatoes](/təˈmɑːtoʊz/)") || words.contains(&"tomatoes"), "{words:?}");
+        assert!(
+            words.contains(&"[tomatoes](/təˈmɑːtoʊz/)") || words.contains(&"tomatoes"),
+            "{words:?}"
+        );
         assert_eq!(spoken_text(chunk, &reader), "I like tomatoes a lot.");
     }
 

@@ -126,7 +126,17 @@ fn out_of_range_parameters() {
         "speaker",
     );
     fails_with(
-        &["generate", "-p", "hi", "--language", "de", "-o", "-"],
+        &[
+            "generate",
+            "-p",
+            "hi",
+            "--voice",
+            "joe",
+            "--language",
+            "de",
+            "-o",
+            "-",
+        ],
         "INVALID_LANGUAGE",
     );
 }

@@ -45,8 +45,14 @@ fn number(text: &str) -> Option<u64> {
         })
         .map(|s| s.trim_end_matches(char::is_alphabetic))
         .unwrap_or(t);
-    let digits: String = t.chars().filter(|c| !matches!(c, ',' | '.' | ' ' | '\u{a0}' | '_')).collect();
-    if digits.is_empty() || digits.len() > MAX_NUMBER_DIGITS || !digits.chars().all(|c| c.is_ascii_digit()) {
+    let digits: String = t
+        .chars()
+        .filter(|c| !matches!(c, ',' | '.' | ' ' | '\u{a0}' | '_'))
+        .collect();
+    if digits.is_empty()
+        || digits.len() > MAX_NUMBER_DIGITS
+        || !digits.chars().all(|c| c.is_ascii_digit())
+    {
         return None;
     }
     digits.parse().ok()
@@ -165,7 +171,17 @@ fn date(lang: Lang, text: &str, format: &str) -> Option<String> {
         .collect::<Option<Vec<u64>>>()?;
     let order = if format.is_empty() {
         match (lang, fields.len()) {
-            (_, 3) if text.trim().len() >= 4 && text.trim().as_bytes().iter().take(4).all(u8::is_ascii_digit) => "ymd",
+            (_, 3)
+                if text.trim().len() >= 4
+                    && text
+                        .trim()
+                        .as_bytes()
+                        .iter()
+                        .take(4)
+                        .all(u8::is_ascii_digit) =>
+            {
+                "ymd"
+            }
             (Lang::En, 3) => "mdy",
             (Lang::Es, 3) => "dmy",
             (Lang::En, 2) => "md",
@@ -213,7 +229,11 @@ fn date(lang: Lang, text: &str, format: &str) -> Option<String> {
         }
         Lang::Es => {
             if let Some(d) = d {
-                words.push(if d == 1 { "primero".into() } else { numwords::es_cardinal(d, Gender::Masc) });
+                words.push(if d == 1 {
+                    "primero".into()
+                } else {
+                    numwords::es_cardinal(d, Gender::Masc)
+                });
             }
             if let Some(m) = m {
                 if d.is_some() {
@@ -242,7 +262,10 @@ mod tests {
 
     #[test]
     fn numbers() {
-        assert_eq!(en("1,234", SayAs::Cardinal, None), "one thousand two hundred thirty four");
+        assert_eq!(
+            en("1,234", SayAs::Cardinal, None),
+            "one thousand two hundred thirty four"
+        );
         assert_eq!(en("21", SayAs::Ordinal, None), "twenty first");
         assert_eq!(en("3rd", SayAs::Ordinal, None), "third");
         assert_eq!(say_as("21", SayAs::Cardinal, None, "es"), "veintiuno");
@@ -266,16 +289,34 @@ mod tests {
 
     #[test]
     fn dates_follow_the_format() {
-        assert_eq!(en("3/4/2024", SayAs::Date, Some("dmy")), "april third, twenty twenty four");
-        assert_eq!(en("3/4/2024", SayAs::Date, Some("mdy")), "march fourth, twenty twenty four");
-        assert_eq!(en("2024-05-06", SayAs::Date, None), "may sixth, twenty twenty four");
-        assert_eq!(say_as("3/4/2024", SayAs::Date, Some("dmy"), "es"), "tres de abril de dos mil veinticuatro");
+        assert_eq!(
+            en("3/4/2024", SayAs::Date, Some("dmy")),
+            "april third, twenty twenty four"
+        );
+        assert_eq!(
+            en("3/4/2024", SayAs::Date, Some("mdy")),
+            "march fourth, twenty twenty four"
+        );
+        assert_eq!(
+            en("2024-05-06", SayAs::Date, None),
+            "may sixth, twenty twenty four"
+        );
+        assert_eq!(
+            say_as("3/4/2024", SayAs::Date, Some("dmy"), "es"),
+            "tres de abril de dos mil veinticuatro"
+        );
     }
 
     #[test]
     fn misfits_fall_back_to_the_normalizer() {
         assert_eq!(en("soon", SayAs::Date, None), "soon");
-        assert_eq!(en("13/45/2024", SayAs::Date, Some("mdy")), en("13/45/2024", SayAs::Time, None));
-        assert_eq!(en("12", SayAs::Date, Some("dmy")), en("12", SayAs::Time, None));
+        assert_eq!(
+            en("13/45/2024", SayAs::Date, Some("mdy")),
+            en("13/45/2024", SayAs::Time, None)
+        );
+        assert_eq!(
+            en("12", SayAs::Date, Some("dmy")),
+            en("12", SayAs::Time, None)
+        );
     }
 }

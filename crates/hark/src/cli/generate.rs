@@ -35,9 +35,15 @@ pub struct GenerateArgs {
     /// Speaking rate, 0.25-4.0.
     #[arg(long, default_value_t = 1.0)]
     speed: f32,
-    /// Language of the text (e.g. en); checked against the voice.
+    /// Language of the text (e.g. en); checked against the voice. `auto`
+    /// detects it and, without --voice, picks a voice that speaks it.
     #[arg(long)]
     language: Option<String>,
+    /// Pronunciation dictionary, JSON as the API takes it
+    /// (`{"items": [{"word": "Hark", "pronunciation": "hahrk"}]}`;
+    /// IPA between slashes). Repeat for several; the first match wins.
+    #[arg(long = "dictionary", value_name = "FILE")]
+    dictionaries: Vec<PathBuf>,
     /// Speaker of a multi-speaker voice, by name or number.
     #[arg(long)]
     speaker: Option<String>,
@@ -89,6 +95,15 @@ pub fn run(config: EngineConfig, args: GenerateArgs) -> anyhow::Result<()> {
         }
     };
     let format = output_format(&args)?;
+    let mut dictionaries = Vec::new();
+    for path in &args.dictionaries {
+        let json = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the dictionary {}", path.display()))?;
+        let name = path.display().to_string();
+        let d = hark_text::dictionary::Dictionary::from_api_json(name.clone(), name, &json)
+            .map_err(|e| anyhow::anyhow!("dictionary {}: {e}", path.display()))?;
+        dictionaries.push(std::sync::Arc::new(d));
+    }
 
     let engine = Engine::new(config)?;
     let mut req = SynthesisRequest::new(text);
@@ -102,6 +117,7 @@ pub fn run(config: EngineConfig, args: GenerateArgs) -> anyhow::Result<()> {
     req.sentence_pause = args.sentence_pause;
     req.word_timestamps = args.timestamps.is_some();
     req.normalize = !args.no_normalize;
+    req.dictionaries = dictionaries;
     // A pipe to a player wants the first audio at once.
     req.low_latency = to_stdout;
 
