@@ -1540,6 +1540,10 @@ impl Cx<'_> {
                     (0, 0) => format!("{} {plural}", self.cardinal(0, Gender::Masc)),
                     (0, _) => minor_w,
                     (_, 0) => major_w,
+                    // British usage: "three pounds forty", not "... and forty pence".
+                    _ if en && ms == "penny" => {
+                        format!("{major_w} {}", self.cardinal(ct, Gender::Apoc))
+                    }
                     _ => format!("{major_w} {joiner} {minor_w}"),
                 }
             }

@@ -227,7 +227,7 @@ fn currency() {
             ("£20", "twenty pounds"),
             ("GBP 20", "twenty pounds"),
             ("JPY 1000", "one thousand yen"),
-            ("£1.50", "one pound and fifty pence"),
+            ("£1.50", "one pound fifty"),
             ("£0.01", "one penny"),
             ("¥500", "five hundred yen"),
             ("5 €", "five euros"),
