@@ -29,9 +29,10 @@ echo "after  (Hark's frontend):  $(grep 'overall WER' "$OUT/after.txt")"
 python3 - "$OUT/after.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-rows = d.get("files") or d.get("results") or []
-bad = [r for r in rows if r.get("wer", 0) > 0]
+rows = d.get("files", [])
+bad = [r for r in rows if r.get("whisper", {}).get("wer", 0) > 0]
 print(f"sentences with errors after: {len(bad)}")
-for r in sorted(bad, key=lambda r: -r.get("wer", 0))[:12]:
-    print(f"  {r.get('wer',0)*100 if r.get('wer',0) <= 1 else r.get('wer'):.0f}%  ref: {r.get('ref') or r.get('reference')}\n        hyp: {r.get('hyp') or r.get('hypothesis')}")
+for r in sorted(bad, key=lambda r: -r["whisper"]["wer"])[:15]:
+    w = r["whisper"]
+    print(f"  {w['wer']*100:.0f}%  ref: {r['ref']}\n        hyp: {r['hyp']}\n        normalized: {w.get('ref_norm')} | {w.get('hyp_norm')}")
 PY
