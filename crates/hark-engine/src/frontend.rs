@@ -556,4 +556,40 @@ mod tests {
         assert_eq!(e.code(), crate::ErrorCode::InvalidRequest);
         assert!(e.to_string().contains("line 1"), "{e}");
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        /// Whatever the markup, planning never panics, every chunk says
+        /// something, and every source range lies within the input on
+        /// character boundaries, in order.
+        #[test]
+        fn plans_stay_inside_the_input(
+            parts in proptest::collection::vec(proptest::prop_oneof![
+                proptest::string::string_regex("[a-zA-Z0-9 ,.!?'$%:/-]{0,40}").expect("regex"),
+                proptest::strategy::Just("<break time=\"300ms\"/>".to_string()),
+                proptest::strategy::Just("<s>".to_string()),
+                proptest::strategy::Just("</s>".to_string()),
+                proptest::strategy::Just("<say-as interpret-as=\"digits\">12 3</say-as>".to_string()),
+                proptest::strategy::Just("<phoneme alphabet=\"ipa\" ph=\"təˈmɑːtoʊ\">tomato</phoneme>".to_string()),
+                proptest::strategy::Just("<prosody rate=\"fast\">quick words</prosody>".to_string()),
+                proptest::strategy::Just("[word](/wɜːd/)".to_string()),
+                proptest::strategy::Just("ünïcödé … ".to_string()),
+            ], 0..12),
+            ssml in proptest::bool::ANY,
+            pause in 0.0f32..1.0,
+        ) {
+            let body = parts.concat();
+            let text = if ssml { format!("<speak>{body}</speak>") } else { body };
+            let Ok(script) = script(&text, &[]) else { return Ok(()); };
+            let mut last = 0;
+            for step in plan(&script, pause) {
+                if let Step::Speak(c) = step {
+                    proptest::prop_assert!(!c.parts.is_empty());
+                    proptest::prop_assert!(text.get(c.source.clone()).is_some(), "{:?} in {:?}", c.source, text);
+                    proptest::prop_assert!(c.source.start >= last, "chunks go back: {:?}", c.source);
+                    last = c.source.start;
+                }
+            }
+        }
+    }
 }
