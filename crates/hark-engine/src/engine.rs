@@ -49,6 +49,9 @@ pub struct EngineConfig {
     /// Whether to split Piper voices at the decoder for audio within the
     /// sentence (off: whole-sentence synthesis, for comparison).
     pub split_voices: bool,
+    /// Where set-up put Kokoro (model, style packs, vocabulary; default
+    /// `home/kokoro`); None: no Kokoro voices.
+    pub kokoro_dir: Option<PathBuf>,
 }
 
 impl EngineConfig {
@@ -65,6 +68,7 @@ impl EngineConfig {
             .unwrap_or(2);
         EngineConfig {
             voice_dirs: vec![home.join("voices")],
+            kokoro_dir: Some(home.join("kokoro")),
             home,
             ort_library: None,
             wide_threads: cores,
@@ -201,12 +205,19 @@ pub struct Engine {
     config: EngineConfig,
     catalog: VoiceCatalog,
     piper: Mutex<HashMap<uuid::Uuid, Arc<PiperRuntime>>>,
+    /// Kokoro's sessions, one set for all its voices, made on first use.
+    kokoro: Mutex<Option<Arc<crate::kokoro::KokoroSessions>>>,
 }
 
 impl Engine {
     /// Scans the voices. onnxruntime is loaded when the first neural voice is used.
     pub fn new(config: EngineConfig) -> Result<Self, EngineError> {
-        let catalog = VoiceCatalog::scan(&config.voice_dirs, config.espeak_voices)?;
+        let mut catalog = VoiceCatalog::scan_with_kokoro(
+            &config.voice_dirs,
+            config.kokoro_dir.as_deref(),
+            config.espeak_voices,
+        )?;
+        catalog.add_custom_voices(&config.home.join("voices").join("custom"));
         for p in &catalog.problems {
             tracing::warn!(path = %p.path.display(), "voice skipped: {}", p.reason);
         }
@@ -214,6 +225,7 @@ impl Engine {
             config,
             catalog,
             piper: Mutex::new(HashMap::new()),
+            kokoro: Mutex::new(None),
         })
     }
 
@@ -257,10 +269,46 @@ impl Engine {
         Ok(rt)
     }
 
+    fn kokoro_sessions(
+        &self,
+        files: &crate::kokoro::KokoroFiles,
+    ) -> Result<Arc<crate::kokoro::KokoroSessions>, EngineError> {
+        let mut slot = self.kokoro.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(s) = slot.as_ref() {
+            return Ok(s.clone());
+        }
+        let env = runtime::environment(
+            self.config.ort_library.as_deref(),
+            &self.config.home,
+            self.config.wide_threads,
+        )?;
+        let shared =
+            self.config.wide_threads > 1 && runtime::shared_threads() == self.config.wide_threads;
+        let s = Arc::new(crate::kokoro::KokoroSessions::new(
+            env,
+            files.model.clone(),
+            self.config.wide_threads,
+            self.config.narrow_sessions,
+            shared,
+        ));
+        *slot = Some(s.clone());
+        Ok(s)
+    }
+
     /// Loads a voice's wide session and `narrow` narrow ones ahead of use
     /// (server start, benchmarks), so first requests do not pay ~0.4 s each.
     pub fn warm(&self, voice: &str, narrow: usize) -> Result<(), EngineError> {
-        let entry = self.catalog.resolve(voice, None)?;
+        let entry = self.resolve_voice(&SynthesisRequest {
+            voice: Some(voice.to_string()),
+            ..SynthesisRequest::new("")
+        })?;
+        if let VoiceSource::Kokoro(v) = &entry.source {
+            let sessions = self.kokoro_sessions(&v.files)?;
+            let mut tokens = Vec::new();
+            crate::kokoro::ipa_to_tokens(&v.files.vocab, "həlˈO wˈɜɹld.", &mut tokens);
+            let style = v.style()?;
+            sessions.warm(narrow, &tokens, style.row(tokens.len()))?;
+        }
         if let VoiceSource::Piper(files) = &entry.source {
             let rt = self.piper_runtime(files)?;
             let ids = piper::phoneme_ids(&files.config, "həlˈoʊ wˈɜːld.");
@@ -271,7 +319,8 @@ impl Engine {
     }
 
     /// Finds the voice a request means, checking model and language.
-    pub fn resolve_voice(&self, req: &SynthesisRequest) -> Result<&CatalogEntry, EngineError> {
+    /// A voice may be a blend of Kokoro voices (`af_bella:2+af_sky:1`).
+    pub fn resolve_voice(&self, req: &SynthesisRequest) -> Result<CatalogEntry, EngineError> {
         let engine = match req
             .model
             .as_deref()
@@ -296,7 +345,15 @@ impl Engine {
             .filter(|v| !v.is_empty())
         {
             Some(v) => {
-                let e = self.catalog.resolve(v, None)?;
+                let e = match self.catalog.resolve(v, None) {
+                    Ok(e) => e.clone(),
+                    Err(EngineError::VoiceNotFound(missing)) => match self.catalog.resolve_blend(v)
+                    {
+                        Some(blend) => blend?,
+                        None => return Err(EngineError::VoiceNotFound(missing)),
+                    },
+                    Err(e) => return Err(e),
+                };
                 if let Some(k) = engine {
                     if e.info.engine != k {
                         return Err(EngineError::invalid(
@@ -324,7 +381,8 @@ impl Engine {
                     None => {
                         EngineError::VoiceNotFound("(default voice; run scripts/setup.sh)".into())
                     }
-                })?,
+                })?
+                .clone(),
         };
         if let Some(l) = lang {
             if !entry.info.speaks(l) {
@@ -341,7 +399,7 @@ impl Engine {
     /// Validates the request and starts synthesis; errors in the request
     /// come back here, before any audio.
     pub fn synthesize(&self, req: SynthesisRequest) -> Result<ChunkStream, EngineError> {
-        let entry = self.resolve_voice(&req)?.clone();
+        let entry = self.resolve_voice(&req)?;
         validate(&req)?;
         let plan = plan_chunks(&req.text);
         if plan.is_empty() {
@@ -451,6 +509,63 @@ impl Engine {
                             };
                         rt.sessions
                             .run(&ids, scales, speaker, priority, windows, &mut emit)
+                    },
+                )
+            }
+            VoiceSource::Kokoro(voice) => {
+                if let Some(why) = &voice.unavailable {
+                    return Err(EngineError::invalid(
+                        "voice",
+                        format!("voice '{}' is unavailable: {why}", info.name),
+                    ));
+                }
+                if req.speaker.is_some() {
+                    return Err(EngineError::invalid(
+                        "speaker",
+                        "Kokoro voices have a single speaker (blend voices instead)",
+                    ));
+                }
+                let sessions = self.kokoro_sessions(&voice.files)?;
+                let style = voice.style()?;
+                let files = voice.files.clone();
+                let espeak_voice = voice.espeak;
+                let speed = req.speed;
+                Box::new(
+                    move |text: &str, offset: usize, priority: u64, sink: &mut PieceSink<'_>| {
+                        let norm = normalizer(text, &lang_tag);
+                        let spoken = norm.text.as_str();
+                        let words = if timestamps {
+                            Some(crate::kokoro::word_refs(&norm, espeak_voice, offset))
+                        } else {
+                            None
+                        };
+                        // Kokoro has no audio before its whole utterance: the
+                        // first piece of a streamed request is cut short.
+                        let cut = (low_latency && priority == 0)
+                            .then(|| crate::kokoro::head_cut(spoken))
+                            .flatten();
+                        let pieces = match cut {
+                            Some(c) => vec![0..c, c..spoken.len()],
+                            None => vec![0..spoken.len()],
+                        };
+                        for piece in pieces {
+                            let clauses =
+                                crate::kokoro::clause_tokens(&files, espeak_voice, spoken, piece)?;
+                            let go_on = crate::kokoro::speak(
+                                &sessions,
+                                &files,
+                                &style,
+                                clauses,
+                                speed,
+                                priority,
+                                words.as_deref(),
+                                sink,
+                            )?;
+                            if !go_on {
+                                break;
+                            }
+                        }
+                        Ok(())
                     },
                 )
             }

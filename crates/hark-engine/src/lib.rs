@@ -8,6 +8,8 @@ pub mod captions;
 pub mod catalog;
 pub mod engine;
 pub mod error;
+pub mod kokoro;
+pub mod kokoro_voices;
 pub mod models;
 pub mod onnx_patch;
 pub mod piper;
