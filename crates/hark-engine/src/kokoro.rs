@@ -111,9 +111,9 @@ pub struct KokoroLanguage {
 /// symbol set; those voices stay listed, and a request gets this reason.
 pub const LANGUAGES: [KokoroLanguage; 9] = [
     KokoroLanguage { prefix: 'a', tag: "en-US", label: "American English", espeak: "en-us", unavailable: None },
-    KokoroLanguage { prefix: 'b', tag: "en-GB", label: "British English", espeak: "en-gb", unavailable: None },
+    KokoroLanguage { prefix: 'b', tag: "en-GB", label: "British English", espeak: "en", unavailable: None },
     KokoroLanguage { prefix: 'e', tag: "es", label: "Spanish", espeak: "es", unavailable: None },
-    KokoroLanguage { prefix: 'f', tag: "fr-FR", label: "French", espeak: "fr-fr", unavailable: None },
+    KokoroLanguage { prefix: 'f', tag: "fr-FR", label: "French", espeak: "fr", unavailable: None },
     KokoroLanguage { prefix: 'h', tag: "hi", label: "Hindi", espeak: "hi", unavailable: None },
     KokoroLanguage { prefix: 'i', tag: "it", label: "Italian", espeak: "it", unavailable: None },
     KokoroLanguage { prefix: 'p', tag: "pt-BR", label: "Brazilian Portuguese", espeak: "pt-br", unavailable: None },
@@ -758,7 +758,7 @@ mod tests {
     #[test]
     fn english_respelling_uses_kokoro_symbols() {
         assert_eq!(respell_for_kokoro("həlˈoʊ tʃˈɜːtʃ", "en-us"), "həlˈO ʧˈɜɹʧ");
-        assert_eq!(respell_for_kokoro("həlˈəʊ bˈɜːd", "en-gb"), "həlˈQ bˈɜːd");
+        assert_eq!(respell_for_kokoro("həlˈəʊ bˈɜːd", "en"), "həlˈQ bˈɜːd");
         assert_eq!(respell_for_kokoro("ˈola", "es"), "ˈola");
     }
 
