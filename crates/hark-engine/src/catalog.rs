@@ -17,6 +17,8 @@ pub enum VoiceSource {
     Piper(Arc<PiperVoiceFiles>),
     /// espeak-ng voice name as `espeak_SetVoiceByName` takes it ("en-us", "en-us+klatt").
     Espeak(String),
+    /// A Kokoro style pack, or a weighted blend of several.
+    Kokoro(Arc<crate::kokoro_voices::KokoroVoice>),
 }
 
 #[derive(Debug, Clone)]
@@ -44,9 +46,22 @@ impl VoiceCatalog {
     /// espeak-ng's languages and variants. Unreadable voices are skipped and
     /// listed in [`VoiceCatalog::problems`].
     pub fn scan(dirs: &[PathBuf], with_espeak: bool) -> Result<Self, EngineError> {
+        Self::scan_with_kokoro(dirs, None, with_espeak)
+    }
+
+    /// Like [`VoiceCatalog::scan`], with Kokoro's voices from `kokoro`
+    /// (the set-up's `HOME/kokoro`) after the Piper ones, when installed.
+    pub fn scan_with_kokoro(
+        dirs: &[PathBuf],
+        kokoro: Option<&Path>,
+        with_espeak: bool,
+    ) -> Result<Self, EngineError> {
         let mut cat = VoiceCatalog::default();
         for dir in dirs {
             cat.scan_piper_dir(dir);
+        }
+        if let Some(dir) = kokoro {
+            cat.add_kokoro(dir);
         }
         if with_espeak {
             cat.add_espeak()?;
@@ -121,6 +136,7 @@ impl VoiceCatalog {
             sample_rate: files.config.audio.sample_rate,
             description,
             speakers,
+            unavailable: None,
         };
         self.push(CatalogEntry {
             info,
@@ -162,6 +178,7 @@ impl VoiceCatalog {
                     sample_rate: rate,
                     description: format!("espeak-ng formant voice for {} ({lang})", v.name),
                     speakers: vec![],
+                    unavailable: None,
                 },
                 source: VoiceSource::Espeak(lang.clone()),
             });
@@ -184,6 +201,7 @@ impl VoiceCatalog {
                     sample_rate: rate,
                     description: format!("espeak-ng variant '{}' over American English", v.name),
                     speakers: vec![],
+                    unavailable: None,
                 },
                 source: VoiceSource::Espeak(format!("en-us+{variant}")),
             });
@@ -191,7 +209,7 @@ impl VoiceCatalog {
         Ok(())
     }
 
-    fn push(&mut self, entry: CatalogEntry) -> &CatalogEntry {
+    pub(crate) fn push(&mut self, entry: CatalogEntry) -> &CatalogEntry {
         let i = self.entries.len();
         self.by_id.insert(entry.info.id, i);
         self.entries.push(entry);
@@ -257,7 +275,7 @@ impl VoiceCatalog {
                 // Neural voices win over espeak ones of the same name.
                 let neural: Vec<_> = many
                     .iter()
-                    .filter(|e| e.info.engine == EngineKind::Piper)
+                    .filter(|e| e.info.engine != EngineKind::Espeak)
                     .collect();
                 if neural.len() == 1 {
                     return Ok(neural[0]);

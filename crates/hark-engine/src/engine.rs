@@ -44,6 +44,9 @@ pub struct EngineConfig {
     /// Whether to split Piper voices at the decoder for audio within the
     /// sentence (off: whole-sentence synthesis, for comparison).
     pub split_voices: bool,
+    /// Where set-up put Kokoro (model, style packs, vocabulary; default
+    /// `home/kokoro`); None: no Kokoro voices.
+    pub kokoro_dir: Option<PathBuf>,
 }
 
 impl EngineConfig {
@@ -60,6 +63,7 @@ impl EngineConfig {
             .unwrap_or(2);
         EngineConfig {
             voice_dirs: vec![home.join("voices")],
+            kokoro_dir: Some(home.join("kokoro")),
             home,
             ort_library: None,
             wide_threads: cores,
@@ -196,12 +200,19 @@ pub struct Engine {
     config: EngineConfig,
     catalog: VoiceCatalog,
     piper: Mutex<HashMap<uuid::Uuid, Arc<PiperRuntime>>>,
+    /// Kokoro's sessions, one set for all its voices, made on first use.
+    kokoro: Mutex<Option<Arc<crate::kokoro::KokoroSessions>>>,
 }
 
 impl Engine {
     /// Scans the voices. onnxruntime is loaded when the first neural voice is used.
     pub fn new(config: EngineConfig) -> Result<Self, EngineError> {
-        let catalog = VoiceCatalog::scan(&config.voice_dirs, config.espeak_voices)?;
+        let mut catalog = VoiceCatalog::scan_with_kokoro(
+            &config.voice_dirs,
+            config.kokoro_dir.as_deref(),
+            config.espeak_voices,
+        )?;
+        catalog.add_custom_voices(&config.home.join("voices").join("custom"));
         for p in &catalog.problems {
             tracing::warn!(path = %p.path.display(), "voice skipped: {}", p.reason);
         }
@@ -209,6 +220,7 @@ impl Engine {
             config,
             catalog,
             piper: Mutex::new(HashMap::new()),
+            kokoro: Mutex::new(None),
         })
     }
 
@@ -252,10 +264,46 @@ impl Engine {
         Ok(rt)
     }
 
+    fn kokoro_sessions(
+        &self,
+        files: &crate::kokoro::KokoroFiles,
+    ) -> Result<Arc<crate::kokoro::KokoroSessions>, EngineError> {
+        let mut slot = self.kokoro.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(s) = slot.as_ref() {
+            return Ok(s.clone());
+        }
+        let env = runtime::environment(
+            self.config.ort_library.as_deref(),
+            &self.config.home,
+            self.config.wide_threads,
+        )?;
+        let shared =
+            self.config.wide_threads > 1 && runtime::shared_threads() == self.config.wide_threads;
+        let s = Arc::new(crate::kokoro::KokoroSessions::new(
+            env,
+            files.model.clone(),
+            self.config.wide_threads,
+            self.config.narrow_sessions,
+            shared,
+        ));
+        *slot = Some(s.clone());
+        Ok(s)
+    }
+
     /// Loads a voice's wide session and `narrow` narrow ones ahead of use
     /// (server start, benchmarks), so first requests do not pay ~0.4 s each.
     pub fn warm(&self, voice: &str, narrow: usize) -> Result<(), EngineError> {
-        let entry = self.catalog.resolve(voice, None)?;
+        let entry = self.resolve_voice(&SynthesisRequest {
+            voice: Some(voice.to_string()),
+            ..SynthesisRequest::new("")
+        })?;
+        if let VoiceSource::Kokoro(v) = &entry.source {
+            let sessions = self.kokoro_sessions(&v.files)?;
+            let mut tokens = Vec::new();
+            crate::kokoro::ipa_to_tokens(&v.files.vocab, "həlˈO wˈɜɹld.", &mut tokens);
+            let style = v.style()?;
+            sessions.warm(narrow, &tokens, style.row(tokens.len()))?;
+        }
         if let VoiceSource::Piper(files) = &entry.source {
             let rt = self.piper_runtime(files)?;
             let ids = piper::phoneme_ids(&files.config, "həlˈoʊ wˈɜːld.");
@@ -266,7 +314,8 @@ impl Engine {
     }
 
     /// Finds the voice a request means, checking model and language.
-    pub fn resolve_voice(&self, req: &SynthesisRequest) -> Result<&CatalogEntry, EngineError> {
+    /// A voice may be a blend of Kokoro voices (`af_bella:2+af_sky:1`).
+    pub fn resolve_voice(&self, req: &SynthesisRequest) -> Result<CatalogEntry, EngineError> {
         let engine = match req
             .model
             .as_deref()
@@ -295,7 +344,15 @@ impl Engine {
             .filter(|v| !v.is_empty())
         {
             Some(v) => {
-                let e = self.catalog.resolve(v, None)?;
+                let e = match self.catalog.resolve(v, None) {
+                    Ok(e) => e.clone(),
+                    Err(EngineError::VoiceNotFound(missing)) => match self.catalog.resolve_blend(v)
+                    {
+                        Some(blend) => blend?,
+                        None => return Err(EngineError::VoiceNotFound(missing)),
+                    },
+                    Err(e) => return Err(e),
+                };
                 if let Some(k) = engine {
                     if e.info.engine != k {
                         return Err(EngineError::invalid(
@@ -321,7 +378,7 @@ impl Engine {
                     .as_deref()
                     .and_then(|d| self.default_voice_for(engine, Some(d)))
                 {
-                    Some(e) => e,
+                    Some(e) => e.clone(),
                     None => self
                         .default_voice_for(engine, lang)
                         .ok_or_else(|| match lang {
@@ -333,7 +390,8 @@ impl Engine {
                             None => EngineError::VoiceNotFound(
                                 "(default voice; run scripts/setup.sh)".into(),
                             ),
-                        })?,
+                        })?
+                        .clone(),
                 }
             }
         };
@@ -367,7 +425,7 @@ impl Engine {
     /// Validates the request and starts synthesis; errors in the request
     /// come back here, before any audio.
     pub fn synthesize(&self, req: SynthesisRequest) -> Result<ChunkStream, EngineError> {
-        let entry = self.resolve_voice(&req)?.clone();
+        let entry = self.resolve_voice(&req)?;
         validate(&req)?;
         let script = frontend::script(&req.text, &req.dictionaries)?;
         if !script.has_speech() {
@@ -467,6 +525,54 @@ impl Engine {
                         };
                         rt.sessions
                             .run(&ids, scales, speaker, priority, windows, &mut emit)
+                    },
+                )
+            }
+            VoiceSource::Kokoro(voice) => {
+                if let Some(why) = &voice.unavailable {
+                    return Err(EngineError::invalid(
+                        "voice",
+                        format!("voice '{}' is unavailable: {why}", info.name),
+                    ));
+                }
+                if req.speaker.is_some() {
+                    return Err(EngineError::invalid(
+                        "speaker",
+                        "Kokoro voices have a single speaker (blend voices instead)",
+                    ));
+                }
+                let sessions = self.kokoro_sessions(&voice.files)?;
+                let style = voice.style()?;
+                let files = voice.files.clone();
+                let espeak_voice = voice.espeak;
+                let speed = req.speed;
+                Box::new(
+                    move |chunk: &Chunk, priority: u64, sink: &mut PieceSink<'_>| {
+                        let clauses = frontend::phonemize(chunk, espeak_voice, &reader)?;
+                        let clauses = crate::kokoro::clause_tokens(
+                            &files,
+                            espeak_voice,
+                            &clauses,
+                            timestamps,
+                        );
+                        // Kokoro has no audio before its whole utterance: the
+                        // first utterance of a streamed request is cut short.
+                        let utterances = crate::kokoro::utterances(
+                            clauses,
+                            files.vocab.get(&' ').copied(),
+                            low_latency && priority == 0,
+                        );
+                        crate::kokoro::speak(
+                            &sessions,
+                            &files,
+                            &style,
+                            utterances,
+                            effective_speed(speed, chunk.rate),
+                            priority,
+                            timestamps,
+                            sink,
+                        )?;
+                        Ok(())
                     },
                 )
             }

@@ -10,6 +10,8 @@ pub mod catalog;
 pub mod engine;
 pub mod error;
 pub mod frontend;
+pub mod kokoro;
+pub mod kokoro_voices;
 pub mod models;
 pub mod onnx_patch;
 pub mod piper;

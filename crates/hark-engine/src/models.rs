@@ -70,6 +70,8 @@ pub struct ModelInfo {
     pub default_voice: Option<String>,
     /// Whether synthesis runs where onnxruntime is needed.
     pub requires_onnxruntime: bool,
+    /// Where word timestamps come from ("none": the engine gives none).
+    pub timestamps: &'static str,
     pub parameters: Vec<ParamSpec>,
     pub voices: Vec<VoiceInfo>,
 }
@@ -95,6 +97,10 @@ pub fn describe(kind: EngineKind, catalog: &VoiceCatalog) -> ModelInfo {
             "Piper VITS",
             "Neural VITS voices (Piper format) run with onnxruntime on CPU; phonemes from espeak-ng.",
         ),
+        EngineKind::Kokoro => (
+            "Kokoro-82M",
+            "Kokoro-82M v1.0 (int8, Apache-2.0 weights) run with onnxruntime on CPU at 24 kHz: 54 voices (American and British English, Spanish, French, Hindi, Italian, Brazilian Portuguese; Japanese and Mandarin listed but unavailable), and weighted blends of them (af_bella:2+af_sky:1); phonemes from espeak-ng.",
+        ),
         EngineKind::Espeak => (
             "espeak-ng",
             "espeak-ng's formant synthesizer: every installed language and variant, robotic but light and fast.",
@@ -102,7 +108,11 @@ pub fn describe(kind: EngineKind, catalog: &VoiceCatalog) -> ModelInfo {
     };
     let mut params = vec![
         p("text", "string", "Text to speak (UTF-8). Split into sentences and streamed chunk by chunk.", Value::Null).required(),
-        p("voice", "string", "Voice id (UUID), name or slug; see the voices list.", json!(default_voice)),
+        p("voice", "string", if kind == EngineKind::Kokoro {
+            "Voice id (UUID), name or slug; or a weighted blend of voices: name:weight+name:weight (weight optional, default 1), names or ids."
+        } else {
+            "Voice id (UUID), name or slug; see the voices list."
+        }, json!(default_voice)),
         p("speed", "number", "Speaking rate as a multiple of the voice's natural rate.", json!(1.0))
             .range(MIN_SPEED as f64, MAX_SPEED as f64),
         p("language", "string", "Language of the text (BCP 47, e.g. en, en-US); must be one the voice speaks. 'auto' accepts the voice's.", json!("auto")),
@@ -133,7 +143,14 @@ pub fn describe(kind: EngineKind, catalog: &VoiceCatalog) -> ModelInfo {
         languages,
         voice_count: voices.len(),
         default_voice,
-        requires_onnxruntime: kind == EngineKind::Piper,
+        requires_onnxruntime: kind != EngineKind::Espeak,
+        timestamps: match kind {
+            EngineKind::Piper => "model durations (duration predictor output)",
+            EngineKind::Kokoro => {
+                "model durations (duration predictor output, frames of 600 samples)"
+            }
+            EngineKind::Espeak => "none",
+        },
         parameters: params,
         voices,
     }

@@ -13,16 +13,18 @@ pub const VOICE_NAMESPACE: Uuid = Uuid::from_u128(0x5d1c_7b1e_3a0f_4c2b_9e61_1f0
 pub enum EngineKind {
     Piper,
     Espeak,
+    Kokoro,
 }
 
 impl EngineKind {
-    pub const ALL: [EngineKind; 2] = [EngineKind::Piper, EngineKind::Espeak];
+    pub const ALL: [EngineKind; 3] = [EngineKind::Piper, EngineKind::Kokoro, EngineKind::Espeak];
 
     /// The public model id of this engine.
     pub fn model_id(self) -> &'static str {
         match self {
             EngineKind::Piper => "hark-piper-v1",
             EngineKind::Espeak => "hark-espeak-v1",
+            EngineKind::Kokoro => "hark-kokoro-v1",
         }
     }
 
@@ -59,6 +61,9 @@ pub struct VoiceInfo {
     pub description: String,
     /// Named speakers of a multi-speaker voice (empty for single-speaker ones).
     pub speakers: Vec<String>,
+    /// Why the voice is listed but cannot speak here (None: it can).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unavailable: Option<String>,
 }
 
 impl VoiceInfo {
@@ -96,6 +101,7 @@ mod tests {
             sample_rate: 22050,
             description: String::new(),
             speakers: vec![],
+            unavailable: None,
         }
     }
 

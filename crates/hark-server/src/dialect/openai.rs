@@ -52,7 +52,9 @@ enum VoiceField {
 }
 
 /// OpenAI's own model and voice names, so unchanged client code runs: the
-/// models map to Piper, the voices to the model's default voice.
+/// models map to Piper, the voices to the model's default voice, except
+/// where the library has a voice of that name (Kokoro's Alloy, Echo,
+/// Fable, Nova, Onyx), which then speaks with its own model.
 const OPENAI_MODELS: &[&str] = &["tts-1", "tts-1-hd", "gpt-4o-mini-tts"];
 const OPENAI_VOICES: &[&str] = &[
     "alloy", "ash", "ballad", "coral", "echo", "fable", "onyx", "nova", "sage", "shimmer", "verse",
@@ -70,7 +72,8 @@ fn translate(state: &AppState, b: Body) -> Result<(SpeechRequest, bool), ApiErro
         .strip_prefix("hark/")
         .unwrap_or(&b.model)
         .to_string();
-    let model = if OPENAI_MODELS.contains(&model.as_str()) {
+    let openai_model = OPENAI_MODELS.contains(&model.as_str());
+    let model = if openai_model {
         EngineKind::Piper.model_id().to_string()
     } else {
         model
@@ -103,7 +106,11 @@ fn translate(state: &AppState, b: Body) -> Result<(SpeechRequest, bool), ApiErro
         }
     };
     let mut s = hark_engine::SynthesisRequest::new(b.input);
-    s.model = Some(model);
+    s.model = if openai_model && voice.is_some() {
+        None
+    } else {
+        Some(model)
+    };
     s.voice = voice;
     s.speed = check_speed(b.speed.unwrap_or(1.0), 0.25, 4.0, "speed")?;
     s.language = b.language_code;

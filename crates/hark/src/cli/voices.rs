@@ -29,6 +29,15 @@ pub enum VoicesCommand {
     },
     /// Checks a Piper voice (model.onnx with model.onnx.json beside it) and adds it to the library.
     Import { model: PathBuf },
+    /// Saves a blend of Kokoro voices ("af_bella:2+af_sky:1", names or ids)
+    /// as a custom voice with its own id and name.
+    SaveBlend {
+        /// Name of the new voice.
+        #[arg(long)]
+        name: String,
+        /// The blend: voice:weight+voice:weight (weight optional, default 1).
+        blend: String,
+    },
 }
 
 pub fn run(config: EngineConfig, cmd: VoicesCommand) -> anyhow::Result<()> {
@@ -65,7 +74,10 @@ pub fn run(config: EngineConfig, cmd: VoicesCommand) -> anyhow::Result<()> {
                         v.gender
                             .map(|g| format!("{g:?}").to_lowercase())
                             .unwrap_or_else(|| "-".into()),
-                        v.slug
+                        match &v.unavailable {
+                            Some(_) => format!("{} (unavailable)", v.slug),
+                            None => v.slug.clone(),
+                        }
                     );
                 }
                 eprintln!("{} voices", voices.len());
@@ -73,7 +85,13 @@ pub fn run(config: EngineConfig, cmd: VoicesCommand) -> anyhow::Result<()> {
         }
         VoicesCommand::Info { id, json } => {
             let engine = Engine::new(config)?;
-            let entry = engine.catalog().resolve(&id, None)?;
+            let entry = match engine.catalog().resolve(&id, None) {
+                Ok(e) => e.clone(),
+                Err(e) => match engine.catalog().resolve_blend(&id) {
+                    Some(blend) => blend?,
+                    None => return Err(e.into()),
+                },
+            };
             if json {
                 println!("{}", serde_json::to_string_pretty(&entry.info)?);
             } else {
@@ -94,6 +112,12 @@ pub fn run(config: EngineConfig, cmd: VoicesCommand) -> anyhow::Result<()> {
                 if !v.speakers.is_empty() {
                     println!("speakers:    {}", v.speakers.join(", "));
                 }
+                if let Some(why) = &v.unavailable {
+                    println!("unavailable: {why}");
+                }
+                if let hark_engine::VoiceSource::Kokoro(k) = &entry.source {
+                    println!("blend:       {}", k.spec());
+                }
                 if let hark_engine::VoiceSource::Piper(files) = &entry.source {
                     println!("file:        {}", files.onnx.display());
                     let split = std::fs::read(&files.onnx)
@@ -112,6 +136,19 @@ pub fn run(config: EngineConfig, cmd: VoicesCommand) -> anyhow::Result<()> {
             }
         }
         VoicesCommand::Import { model } => import(config, &model)?,
+        VoicesCommand::SaveBlend { name, blend } => {
+            let dir = config.home.join("voices").join("custom");
+            let engine = Engine::new(config)?;
+            let saved =
+                hark_engine::kokoro_voices::save_blend(engine.catalog(), &dir, &name, &blend)?;
+            println!("{}  {}", saved.id, saved.name);
+            eprintln!(
+                "saved {} as '{}' in {}",
+                saved.blend,
+                saved.name,
+                dir.display()
+            );
+        }
     }
     Ok(())
 }
