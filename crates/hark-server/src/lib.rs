@@ -3,15 +3,20 @@
 //! A request's path: dialect adapter (`dialect/`) -> [`speech::SpeechRequest`]
 //! -> admission ([`state::AppState::admit`]) -> engine chunk stream ->
 //! audio pipeline -> whole, chunked or SSE body ([`speech`]).
-//! Authentication and limits slot in as middleware beside [`middleware`].
+//! Every request passes [`auth::authenticate`] (API keys); the routes
+//! that make audio also pass [`limits::enforce`] (per-key concurrency and
+//! rate), and the speech path bills usage ([`usage`]).
 
+pub mod auth;
 pub mod dialect;
 pub mod error;
 pub mod extract;
+pub mod limits;
 pub mod middleware;
 pub mod openapi;
 pub mod speech;
 pub mod state;
+pub mod usage;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -30,21 +35,32 @@ pub use state::{AppState, ServerConfig};
 /// The whole HTTP surface.
 pub fn router(state: AppState) -> Router {
     use dialect::{flat, openai, transcript};
-    let version_checked = Router::new()
+    let limited = || axum::middleware::from_fn_with_state(state.clone(), limits::enforce);
+    // Routes that make audio: per-key concurrency and rate limits.
+    let transcript_speech = Router::new()
         .route("/text_to_speech", post(transcript::bytes))
         .route("/text_to_speech/streaming", post(transcript::streaming))
         .route(
             "/text_to_speech/with_timestamps",
             post(transcript::with_timestamps),
         )
+        .route_layer(limited());
+    let speech = Router::new()
+        .route("/waves/v1/{model}/get_speech", post(flat::get_speech))
+        .route("/waves/v1/{model}/stream", post(flat::stream))
+        .route("/v1/audio/speech", post(openai::speech))
+        .route_layer(limited());
+    let version_checked = Router::new()
+        .merge(transcript_speech)
         .route("/voices", get(transcript::list_voices))
         .route("/voices/{id}", get(transcript::get_voice))
         .route_layer(axum::middleware::from_fn(middleware::require_version));
     Router::new()
         .merge(version_checked)
-        .route("/waves/v1/{model}/get_speech", post(flat::get_speech))
-        .route("/waves/v1/{model}/stream", post(flat::stream))
-        .route("/v1/audio/speech", post(openai::speech))
+        .merge(speech)
+        .route("/v1/keys", get(auth::list_keys).post(auth::create_key))
+        .route("/v1/keys/{id}", axum::routing::delete(auth::revoke_key))
+        .route("/v1/usage", get(usage::get_usage))
         .route("/v1/models", get(openai::list_models))
         .route("/v1/models/{id}", get(openai::get_model))
         .route("/v1/audio/voices", get(openai::list_voices))
@@ -55,6 +71,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
         .layer(axum::middleware::from_fn(middleware::request_id))
         .with_state(state)
 }

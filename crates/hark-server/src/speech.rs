@@ -41,6 +41,15 @@ pub struct EncodedStream {
     native_samples: usize,
     /// When the request must be done.
     deadline: tokio::time::Instant,
+    /// Whose usage the audio counts as, once it is done or dropped.
+    meter: Option<Meter>,
+}
+
+/// Where a stream's seconds of audio are counted.
+struct Meter {
+    store: std::sync::Arc<dyn hark_store::Store>,
+    key_id: Option<uuid::Uuid>,
+    model: &'static str,
 }
 
 impl EncodedStream {
@@ -61,6 +70,20 @@ impl EncodedStream {
             .map_err(|e| {
                 ApiError::new(ErrorCode::Internal, format!("synthesis task failed: {e}"))
             })??;
+        // Bill the request's caller (and enforce its monthly quota) once the
+        // request has proven valid; dropping `chunks` on refusal stops it.
+        let model = chunks.voice.model_id;
+        let meter = match crate::auth::current() {
+            Some(caller) => {
+                crate::usage::charge(state, &caller, model, chars).await?;
+                Some(Meter {
+                    store: state.store.clone(),
+                    key_id: caller.principal.key_id,
+                    model,
+                })
+            }
+            None => None,
+        };
         let mut pipeline = AudioPipeline::new(chunks.sample_rate, &req.format)?;
         let header = pipeline.header();
         metrics::counter!("hark_requests_total", "dialect" => req.dialect).increment(1);
@@ -77,6 +100,7 @@ impl EncodedStream {
             chars,
             native_samples: 0,
             deadline: tokio::time::Instant::from_std(started) + state.config.request_deadline,
+            meter,
         })
     }
 
@@ -211,6 +235,24 @@ impl EncodedStream {
                 }
             }
         })
+    }
+}
+
+impl Drop for EncodedStream {
+    /// Counts the audio made, whole or (client gone, error) partial.
+    fn drop(&mut self) {
+        let Some(m) = self.meter.take() else {
+            return;
+        };
+        let secs = self.pipeline.duration().as_secs_f64();
+        if secs <= 0.0 {
+            return;
+        }
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            rt.spawn(async move {
+                crate::usage::record_audio(&*m.store, m.key_id, m.model, secs).await;
+            });
+        }
     }
 }
 

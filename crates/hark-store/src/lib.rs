@@ -20,8 +20,8 @@ pub mod voices;
 
 pub use dicts::{DictRecord, DictStore};
 pub use jobs::{JobRecord, JobState, JobStore};
-pub use keys::{KeyRecord, KeyStore, NewKey};
-pub use usage::{UsageRow, UsageStore};
+pub use keys::{CreatedKey, KeyLimits, KeyRecord, KeyStore, NewKey};
+pub use usage::{Consumed, PriceTable, UsageQuery, UsageRow, UsageStore};
 pub use voices::{VoiceRecord, VoiceStore};
 
 use uuid::Uuid;
