@@ -140,3 +140,52 @@ impl crate::KeyStore for SqliteStore {
         .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::KeyStore;
+
+    #[tokio::test]
+    async fn only_the_hash_is_kept_and_revocation_is_immediate() {
+        let s = SqliteStore::in_memory().unwrap();
+        assert_eq!(s.count_keys().await.unwrap(), 0);
+        let made = s
+            .create_key(NewKey {
+                name: "ci".into(),
+                admin: false,
+                limits: KeyLimits {
+                    rpm: Some(5),
+                    ..KeyLimits::default()
+                },
+            })
+            .await
+            .unwrap();
+        assert!(made.secret.starts_with(keys::SECRET_PREFIX) && made.secret.len() == 46);
+        let found = s.key_by_secret(&made.secret).await.unwrap().unwrap();
+        assert_eq!(found, made.record);
+        assert_eq!(found.limits.rpm, Some(5));
+        assert!(s.key_by_secret("hk_nope").await.unwrap().is_none());
+        let secret = made.secret.clone();
+        let stored: i64 = s
+            .call(move |c| {
+                Ok(c.query_row(
+                    "SELECT COUNT(*) FROM api_keys
+                     WHERE instr(id || name || prefix || secret_sha256, ?1) > 0",
+                    [secret],
+                    |r| r.get(0),
+                )?)
+            })
+            .await
+            .unwrap();
+        assert_eq!(stored, 0, "the secret itself is stored somewhere");
+        let revoked = s.revoke_key(made.record.id).await.unwrap();
+        assert!(revoked.revoked_at.is_some());
+        assert!(s.key_by_secret(&made.secret).await.unwrap().is_none());
+        assert_eq!(s.count_keys().await.unwrap(), 1);
+        assert!(matches!(
+            s.revoke_key(Uuid::new_v4()).await,
+            Err(StoreError::NotFound)
+        ));
+    }
+}

@@ -122,3 +122,61 @@ impl crate::UsageStore for SqliteStore {
         .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::UsageStore;
+
+    #[tokio::test]
+    async fn the_quota_holds_exactly_and_months_start_afresh() {
+        let s = SqliteStore::in_memory().unwrap();
+        let k = Some(Uuid::new_v4());
+        // Last month's characters do not count against this month.
+        let last = s
+            .consume(k, "m", "2026-10-31", "2026-10-01", 25, Some(30))
+            .await
+            .unwrap();
+        assert_eq!(last, Consumed::Ok { month_total: 25 });
+        let mut ok = 0;
+        for _ in 0..5 {
+            if let Consumed::Ok { .. } = s
+                .consume(k, "m", "2026-11-02", "2026-11-01", 10, Some(30))
+                .await
+                .unwrap()
+            {
+                ok += 1;
+            }
+        }
+        assert_eq!(ok, 3);
+        assert_eq!(
+            s.consume(k, "m", "2026-11-02", "2026-11-01", 1, Some(30))
+                .await
+                .unwrap(),
+            Consumed::OverQuota { month_total: 30 }
+        );
+        // Another key, and no limit, are unaffected.
+        let other = s
+            .consume(None, "m", "2026-11-02", "2026-11-01", 1000, None)
+            .await
+            .unwrap();
+        assert_eq!(other, Consumed::Ok { month_total: 1000 });
+        s.add_audio(k, "m", "2026-11-02", 1.5).await.unwrap();
+        let rows = s
+            .usage(UsageQuery {
+                key_id: k,
+                from: Some("2026-11-01".into()),
+                to: None,
+            })
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            (rows[0].requests, rows[0].characters, rows[0].audio_seconds),
+            (3, 30, 1.5)
+        );
+        let all = s.usage(UsageQuery::default()).await.unwrap();
+        assert_eq!(all.len(), 3);
+        assert!(all.iter().any(|r| r.key_id.is_none()));
+    }
+}
