@@ -9,14 +9,18 @@
 
 pub mod auth;
 pub mod dialect;
+pub mod dicts;
 pub mod error;
 pub mod extract;
+pub mod jobs;
 pub mod limits;
 pub mod middleware;
 pub mod openapi;
+pub mod resolve;
 pub mod speech;
 pub mod state;
 pub mod usage;
+pub mod voices;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -49,11 +53,19 @@ pub fn router(state: AppState) -> Router {
         .route("/waves/v1/{model}/get_speech", post(flat::get_speech))
         .route("/waves/v1/{model}/stream", post(flat::stream))
         .route("/v1/audio/speech", post(openai::speech))
+        .route("/v1/async/audio/speech", post(jobs::submit))
         .route_layer(limited());
     let version_checked = Router::new()
         .merge(transcript_speech)
-        .route("/voices", get(transcript::list_voices))
-        .route("/voices/{id}", get(transcript::get_voice))
+        .route("/voices", get(voices::list).post(voices::create))
+        .route(
+            "/voices/{id}",
+            get(voices::get).patch(voices::patch).delete(voices::delete),
+        )
+        .route(
+            "/voices/{id}/preview",
+            get(voices::preview).route_layer(limited()),
+        )
         .route_layer(axum::middleware::from_fn(middleware::require_version));
     Router::new()
         .merge(version_checked)
@@ -63,7 +75,23 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/usage", get(usage::get_usage))
         .route("/v1/models", get(openai::list_models))
         .route("/v1/models/{id}", get(openai::get_model))
-        .route("/v1/audio/voices", get(openai::list_voices))
+        .route("/v1/audio/voices", get(voices::list_openai))
+        .route(
+            "/v1/async/audio/speech/{id}",
+            get(jobs::status).delete(jobs::delete),
+        )
+        .route("/v1/async/audio/speech/{id}/audio", get(jobs::audio))
+        .route(
+            "/waves/v1/pronunciation-dicts",
+            get(dicts::list)
+                .post(dicts::create)
+                .patch(dicts::patch_body)
+                .delete(dicts::delete_body),
+        )
+        .route(
+            "/waves/v1/pronunciation-dicts/{id}",
+            get(dicts::get).patch(dicts::patch).delete(dicts::delete),
+        )
         .route("/status", get(status))
         .route("/health", get(|| async { "ok" }))
         .route("/metrics", get(metrics))
@@ -157,9 +185,10 @@ pub async fn serve(
     addr: SocketAddr,
 ) -> std::io::Result<()> {
     let state = AppState::new(engine, store, config, install_metrics());
-    let app = router(state);
+    let app = router(state.clone());
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
+    jobs::start(state);
     tracing::info!(%local, "listening");
     eprintln!("hark: listening on http://{local}");
     axum::serve(listener, app)

@@ -30,8 +30,9 @@ pub struct EncodedStream {
     /// Container header, sent with the first audio.
     header: Option<Vec<u8>>,
     finished: bool,
-    /// Held until the stream is dropped, so admission counts are exact.
-    _permit: Permit,
+    /// Held until the stream is dropped, so admission counts are exact
+    /// (None: background work, see [`EncodedStream::start_background`]).
+    _permit: Option<Permit>,
     started: Instant,
     first_audio: Option<f64>,
     dialect: &'static str,
@@ -58,6 +59,22 @@ impl EncodedStream {
     pub async fn start(state: &AppState, req: SpeechRequest) -> Result<Self, ApiError> {
         let started = Instant::now();
         let permit = state.admit().await?;
+        Self::begin(state, req, Some(permit), started).await
+    }
+
+    /// Starts background work (async jobs) without taking an admission
+    /// slot: the job workers are few and fixed, so requests never wait
+    /// behind jobs for a slot, and the jobs' chunks wait behind theirs.
+    pub async fn start_background(state: &AppState, req: SpeechRequest) -> Result<Self, ApiError> {
+        Self::begin(state, req, None, Instant::now()).await
+    }
+
+    async fn begin(
+        state: &AppState,
+        req: SpeechRequest,
+        permit: Option<Permit>,
+        started: Instant,
+    ) -> Result<Self, ApiError> {
         let mut synthesis = req.synthesis;
         synthesis.max_chars = Some(state.config.max_chars);
         let chars = synthesis.text.chars().count();
@@ -199,6 +216,19 @@ impl EncodedStream {
 
     /// Everything, with all word timestamps.
     pub async fn collect_with_words(mut self) -> Result<(Vec<u8>, Vec<WordTiming>), ApiError> {
+        self.collect_in_place().await
+    }
+
+    /// Everything, with word timestamps, the seconds of audio and the
+    /// model that spoke (async jobs).
+    pub async fn collect_timed(
+        mut self,
+    ) -> Result<(Vec<u8>, Vec<WordTiming>, f64, &'static str), ApiError> {
+        let (all, words) = self.collect_in_place().await?;
+        Ok((all, words, self.audio_seconds(), self.chunks.voice.model_id))
+    }
+
+    async fn collect_in_place(&mut self) -> Result<(Vec<u8>, Vec<WordTiming>), ApiError> {
         let mut all = Vec::new();
         let mut words = Vec::new();
         while let Some(piece) = self.next_piece().await {

@@ -80,7 +80,7 @@ pub async fn list_openai(
 /// A voice named in a path: built-in, or a custom one the caller may see.
 enum Found<'a> {
     Builtin(&'a CatalogEntry),
-    Custom(VoiceRecord),
+    Custom(Box<VoiceRecord>),
 }
 
 async fn find<'a>(state: &'a AppState, who: &Principal, id: &str) -> Result<Found<'a>, ApiError> {
@@ -88,7 +88,7 @@ async fn find<'a>(state: &'a AppState, who: &Principal, id: &str) -> Result<Foun
         return Ok(Found::Builtin(e));
     }
     match find_voice(state, who, id.trim()).await? {
-        Some(r) if who.may_access(r.owner) => Ok(Found::Custom(r)),
+        Some(r) if who.may_access(r.owner) => Ok(Found::Custom(Box::new(r))),
         Some(_) => Err(forbidden(&format!("voice '{id}'"))),
         None => Err(
             ApiError::new(ErrorCode::VoiceNotFound, format!("voice '{id}' not found"))

@@ -107,7 +107,7 @@ async fn custom_voices_are_presets_private_to_their_key() {
     };
     assert_eq!(
         customs(&a.send(M::GET, "/voices", None).await.1),
-        [id.clone()]
+        std::slice::from_ref(&id)
     );
     assert!(customs(&b.send(M::GET, "/voices", None).await.1).is_empty());
     let (_, oa) = b.send(M::GET, "/v1/audio/voices", None).await;
@@ -340,6 +340,23 @@ async fn dictionaries_are_owned_per_key_and_used_by_id_in_every_dialect() {
         (v["version"].as_i64(), v["items"].as_array().map(Vec::len)),
         (Some(2), Some(1))
     );
+
+    // The API description lists these paths.
+    let doc: Value = reqwest::get(s.url("/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for p in [
+        "/voices/{id}/preview",
+        "/waves/v1/pronunciation-dicts",
+        "/waves/v1/pronunciation-dicts/{id}",
+        "/v1/async/audio/speech",
+        "/v1/async/audio/speech/{id}",
+    ] {
+        assert!(doc["paths"].get(p).is_some(), "{p} missing");
+    }
 
     // Deleted by its owner: gone for everyone.
     assert_eq!(
