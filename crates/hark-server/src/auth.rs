@@ -82,6 +82,12 @@ pub fn current() -> Option<Caller> {
     CALLER.try_with(Caller::clone).ok()
 }
 
+/// Runs `fut` as `caller`'s work: the speech path inside it bills the
+/// caller (for work that outlives its request, e.g. a WebSocket session).
+pub async fn scope<F: std::future::Future>(caller: Caller, fut: F) -> F::Output {
+    CALLER.scope(caller, fut).await
+}
+
 /// The secret a request presents: `x-api-key`, `Authorization: Bearer`,
 /// or (WebSocket clients, which cannot set headers) `?api_key=`.
 fn presented_key(req: &Request) -> Option<String> {

@@ -82,33 +82,13 @@ impl Limiters {
 /// Middleware for the routes that make audio: per-key concurrency, then
 /// requests per minute (a request refused for concurrency costs no rate).
 pub async fn enforce(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let Some(key) = req.extensions().get::<Caller>().and_then(|c| c.key.clone()) else {
+    let Some(caller) = req.extensions().get::<Caller>().cloned() else {
         return next.run(req).await;
     };
-    let slot = match key.limits.max_concurrency {
-        Some(limit) => match state.limiters.try_slot(key.id, limit) {
-            Some(p) => Some(p),
-            None => {
-                return ApiError::new(
-                    ErrorCode::TooManyConcurrentRequests,
-                    format!("this key may have {limit} requests in flight at once"),
-                )
-                .retry_after(1)
-                .into_response()
-            }
-        },
-        None => None,
+    let slot = match admit(&state, &caller) {
+        Ok(slot) => slot,
+        Err(e) => return e.into_response(),
     };
-    if let Some(rpm) = key.limits.rpm {
-        if let Err(wait) = state.limiters.check_rate(key.id, rpm) {
-            return ApiError::new(
-                ErrorCode::RateLimitExceeded,
-                format!("this key may make {rpm} requests per minute"),
-            )
-            .retry_after(wait)
-            .into_response();
-        }
-    }
     let resp = next.run(req).await;
     match slot {
         Some(permit) => resp.map(|body| {
@@ -119,6 +99,39 @@ pub async fn enforce(State(state): State<AppState>, req: Request, next: Next) ->
         }),
         None => resp,
     }
+}
+
+/// Applies `caller`'s concurrency and rate limits to one request; the
+/// slot (when the key has a concurrency limit) must live as long as the
+/// request's work. For work outside [`enforce`], such as a WebSocket
+/// session after its upgrade (hold the slot for the session).
+pub fn admit(state: &AppState, caller: &Caller) -> Result<Option<OwnedSemaphorePermit>, ApiError> {
+    let Some(key) = &caller.key else {
+        return Ok(None);
+    };
+    let slot = match key.limits.max_concurrency {
+        Some(limit) => match state.limiters.try_slot(key.id, limit) {
+            Some(p) => Some(p),
+            None => {
+                return Err(ApiError::new(
+                    ErrorCode::TooManyConcurrentRequests,
+                    format!("this key may have {limit} requests in flight at once"),
+                )
+                .retry_after(1))
+            }
+        },
+        None => None,
+    };
+    if let Some(rpm) = key.limits.rpm {
+        if let Err(wait) = state.limiters.check_rate(key.id, rpm) {
+            return Err(ApiError::new(
+                ErrorCode::RateLimitExceeded,
+                format!("this key may make {rpm} requests per minute"),
+            )
+            .retry_after(wait));
+        }
+    }
+    Ok(slot)
 }
 
 /// A response body that holds a concurrency slot until its end (or until
