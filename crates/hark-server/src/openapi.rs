@@ -129,7 +129,47 @@ pub fn document() -> Value {
         }},
     });
     add_voices_dictionaries_jobs(&mut doc);
+    add_keys_usage(&mut doc);
     doc
+}
+
+/// API keys (every path but /health and /openapi.json needs one), key
+/// management and usage.
+fn add_keys_usage(doc: &mut Value) {
+    let ok = |d: &str| json!({"description": d, "content": {"application/json": {}}});
+    let day = |name: &str, d: &str| {
+        json!({"name": name, "in": "query", "required": false, "description": d,
+        "schema": {"type": "string", "format": "date"}})
+    };
+    doc["components"]["securitySchemes"] = json!({
+        "apiKey": {"type": "apiKey", "in": "header", "name": "x-api-key"},
+        "bearer": {"type": "http", "scheme": "bearer"}});
+    doc["security"] = json!([{"apiKey": []}, {"bearer": []}]);
+    for public in ["/health", "/openapi.json"] {
+        if let Some(get) = doc["paths"][public]["get"].as_object_mut() {
+            get.insert("security".into(), json!([]));
+        }
+    }
+    let paths = json!({
+        "/v1/keys": {
+            "get": {"summary": "Admin: all keys (prefix, name, limits; never secrets)",
+                "responses": merge(json!({"200": ok("keys")}), error_responses(&[401, 403]))},
+            "post": {"summary": "Admin: makes a key; the response carries it, the only time it is shown",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+                    "required": ["name"], "properties": {"name": {"type": "string"}, "admin": {"type": "boolean", "default": false},
+                    "max_concurrency": {"type": "integer", "minimum": 1}, "rpm": {"type": "integer", "minimum": 1},
+                    "monthly_chars": {"type": "integer", "minimum": 0}}}}}},
+                "responses": merge(json!({"201": ok("the key, with its secret")}), error_responses(&[400, 401, 403]))}},
+        "/v1/keys/{id}": {"delete": {"summary": "Admin: revokes a key at once", "parameters": path_param("id"),
+            "responses": merge(json!({"200": ok("the revoked key")}), error_responses(&[401, 403, 404]))}},
+        "/v1/usage": {"get": {"summary": "Requests, characters, audio seconds and cost per key, model and UTC day: the caller's own; admins everyone's",
+            "parameters": [day("from", "first day (default: the first of this month)"), day("to", "last day, included (default: today)"),
+                {"name": "key", "in": "query", "required": false, "description": "admins: only this key id", "schema": {"type": "string", "format": "uuid"}}],
+            "responses": merge(json!({"200": ok("usage rows and totals")}), error_responses(&[400, 401, 403]))}},
+    });
+    if let (Some(p), Value::Object(add)) = (doc["paths"].as_object_mut(), paths) {
+        p.extend(add);
+    }
 }
 
 /// Custom voices, pronunciation dictionaries and async jobs.
