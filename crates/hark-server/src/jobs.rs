@@ -48,6 +48,8 @@ pub const MAX_TTL_S: i64 = 7 * 24 * 3600;
 pub const MAX_ATTEMPTS: i64 = 3;
 /// Most fallbacks one job may list.
 pub const MAX_FALLBACKS: usize = 4;
+/// Jobs allowed to wait for a worker; beyond that, 503 OVERLOADED.
+pub const MAX_PENDING: i64 = 10_000;
 /// How often expired jobs are swept (a GET also drops an expired one).
 const SWEEP_EVERY: Duration = Duration::from_secs(5);
 /// How often idle workers look for work that a wake-up missed (another
@@ -178,6 +180,13 @@ pub async fn submit(
     )
     .await?;
     resolve::custom_voice(&state, &who, &mut p.req.synthesis).await?;
+    if state.store.count_pending_jobs().await.map_err(store_error)? >= MAX_PENDING {
+        return Err(ApiError::new(
+            ErrorCode::Overloaded,
+            "too many jobs are waiting; retry shortly",
+        )
+        .retry_after(30));
+    }
     // Counted (and the monthly quota enforced) when accepted, like any request.
     // Under the first model that exists (a fallback's, when the first is
     // unknown); the audio is counted under the model that made it.

@@ -127,4 +127,6 @@ pub trait JobStore: Send + Sync {
     async fn sweep_jobs(&self, now: i64) -> StoreResult<Vec<JobRecord>>;
     /// Deletes one job (whatever its state) and returns it.
     async fn delete_job(&self, id: Uuid) -> StoreResult<JobRecord>;
+    /// Jobs waiting for a worker (to bound the queue).
+    async fn count_pending_jobs(&self) -> StoreResult<i64>;
 }

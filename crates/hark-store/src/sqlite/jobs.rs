@@ -203,6 +203,17 @@ impl crate::JobStore for SqliteStore {
         .await
     }
 
+    async fn count_pending_jobs(&self) -> StoreResult<i64> {
+        self.call(|c| {
+            Ok(c.query_row(
+                "SELECT COUNT(*) FROM jobs WHERE state = 'pending'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .await
+    }
+
     async fn delete_job(&self, id: Uuid) -> StoreResult<JobRecord> {
         self.call(move |c| {
             Ok(c.query_row(
@@ -235,8 +246,10 @@ mod tests {
         let s = SqliteStore::in_memory().unwrap();
         let a = s.create_job(job(60)).await.unwrap();
         let b = s.create_job(job(60)).await.unwrap();
+        assert_eq!(s.count_pending_jobs().await.unwrap(), 2);
         let first = s.claim_job().await.unwrap().unwrap();
         let second = s.claim_job().await.unwrap().unwrap();
+        assert_eq!(s.count_pending_jobs().await.unwrap(), 0);
         assert!(s.claim_job().await.unwrap().is_none());
         assert_eq!((first.id, second.id), (a.id, b.id));
         assert_eq!(first.state, JobState::Processing);
