@@ -180,7 +180,13 @@ pub async fn submit(
     )
     .await?;
     resolve::custom_voice(&state, &who, &mut p.req.synthesis).await?;
-    if state.store.count_pending_jobs().await.map_err(store_error)? >= MAX_PENDING {
+    if state
+        .store
+        .count_pending_jobs()
+        .await
+        .map_err(store_error)?
+        >= MAX_PENDING
+    {
         return Err(ApiError::new(
             ErrorCode::Overloaded,
             "too many jobs are waiting; retry shortly",
