@@ -89,7 +89,8 @@ pub async fn scope<F: std::future::Future>(caller: Caller, fut: F) -> F::Output 
 }
 
 /// The secret a request presents: `x-api-key`, `Authorization: Bearer`,
-/// or (WebSocket clients, which cannot set headers) `?api_key=`.
+/// or, on a WebSocket upgrade (browsers cannot set headers there),
+/// `?api_key=`.
 fn presented_key(req: &Request) -> Option<String> {
     let h = req.headers();
     if let Some(v) = h.get("x-api-key").and_then(|v| v.to_str().ok()) {
@@ -105,6 +106,15 @@ fn presented_key(req: &Request) -> Option<String> {
             return Some(v[7..].trim().to_string());
         }
         return Some(v.to_string());
+    }
+    // Only on a WebSocket upgrade: elsewhere a key in the URL would end up
+    // in proxies' access logs.
+    let upgrade = h
+        .get(axum::http::header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
+    if !upgrade {
+        return None;
     }
     req.uri().query().and_then(|q| {
         q.split('&')
