@@ -102,8 +102,8 @@ pub fn run(home: &std::path::Path, command: KeysCommand) -> anyhow::Result<()> {
             } else {
                 println!("{}", made.secret);
                 eprintln!(
-                    "hark: made {} key '{}' (id {}); this is the only time it is shown",
-                    if admin { "admin" } else { "a" },
+                    "hark: made {} '{}' (id {}); this is the only time it is shown",
+                    if admin { "admin key" } else { "key" },
                     made.record.name,
                     made.record.id
                 );

@@ -93,8 +93,8 @@ pub fn run(home: &Path, args: UsageArgs) -> anyhow::Result<()> {
             "total": {
                 "requests": rows.iter().map(|r| r.requests).sum::<u64>(),
                 "characters": rows.iter().map(|r| r.characters).sum::<u64>(),
-                "audio_seconds": rows.iter().map(|r| r.audio_seconds).sum::<f64>(),
-                "cost": cost.iter().sum::<f64>(),
+                "audio_seconds": rows.iter().fold(0.0, |a, r| a + r.audio_seconds),
+                "cost": cost.iter().fold(0.0, |a, c| a + c),
             },
         });
         println!("{}", serde_json::to_string_pretty(&out)?);
@@ -124,8 +124,8 @@ pub fn run(home: &Path, args: UsageArgs) -> anyhow::Result<()> {
         "",
         rows.iter().map(|r| r.requests).sum::<u64>(),
         rows.iter().map(|r| r.characters).sum::<u64>(),
-        rows.iter().map(|r| r.audio_seconds).sum::<f64>(),
-        cost.iter().sum::<f64>()
+        rows.iter().fold(0.0, |a, r| a + r.audio_seconds),
+        cost.iter().fold(0.0, |a, c| a + c)
     );
     Ok(())
 }
