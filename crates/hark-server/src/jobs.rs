@@ -15,7 +15,10 @@
 //! job, like an expired one, is 404 JOB_NOT_FOUND: its existence is not
 //! revealed.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Body;
@@ -406,9 +409,38 @@ fn jobs_dir(state: &AppState) -> PathBuf {
     state.config.data_dir.join("jobs")
 }
 
+/// The running workers, for a clean stop.
+#[derive(Clone, Default)]
+pub struct Runner {
+    /// Jobs this server is making now.
+    running: Arc<Mutex<HashSet<Uuid>>>,
+    stopping: Arc<AtomicBool>,
+}
+
+impl Runner {
+    /// At a graceful shutdown: no more jobs are taken, and those being made
+    /// go back to pending without using up a try (a crash does use one).
+    pub async fn stop(&self, state: &AppState) {
+        self.stopping.store(true, Ordering::SeqCst);
+        let ids: Vec<Uuid> = self
+            .running
+            .lock()
+            .map(|mut r| r.drain().collect())
+            .unwrap_or_default();
+        for id in ids {
+            match state.store.release_job(id).await {
+                Ok(()) => tracing::info!(job = %id, "job handed back for the next start"),
+                Err(e) => tracing::warn!(job = %id, error = %e, "job not handed back"),
+            }
+        }
+    }
+}
+
 /// Recovers interrupted jobs, sweeps, then runs the workers and the
 /// periodic sweep for the life of the server.
-pub fn start(state: AppState) {
+pub fn start(state: AppState) -> Runner {
+    let runner = Runner::default();
+    let handle = runner.clone();
     tokio::spawn(async move {
         match state.store.recover_jobs(MAX_ATTEMPTS).await {
             Ok(r) if r.requeued + r.failed > 0 => tracing::warn!(
@@ -426,13 +458,14 @@ pub fn start(state: AppState) {
             .unwrap_or(2)
             .clamp(1, 4);
         for _ in 0..workers {
-            tokio::spawn(worker(state.clone()));
+            tokio::spawn(worker(state.clone(), runner.clone()));
         }
         loop {
             tokio::time::sleep(SWEEP_EVERY).await;
             sweep(&state).await;
         }
     });
+    handle
 }
 
 async fn sweep(state: &AppState) {
@@ -468,10 +501,19 @@ async fn remove_orphans(state: &AppState) {
     }
 }
 
-async fn worker(state: AppState) {
-    loop {
+async fn worker(state: AppState, runner: Runner) {
+    while !runner.stopping.load(Ordering::SeqCst) {
         match state.store.claim_job().await {
-            Ok(Some(job)) => run(&state, job).await,
+            Ok(Some(job)) => {
+                let id = job.id;
+                if let Ok(mut r) = runner.running.lock() {
+                    r.insert(id);
+                }
+                run(&state, job).await;
+                if let Ok(mut r) = runner.running.lock() {
+                    r.remove(&id);
+                }
+            }
             Ok(None) => {
                 tokio::select! {
                     _ = state.job_wakeup.notified() => {}

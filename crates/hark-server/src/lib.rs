@@ -188,12 +188,14 @@ pub async fn serve(
     let app = router(state.clone());
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
-    jobs::start(state);
+    let jobs = jobs::start(state.clone());
     tracing::info!(%local, "listening");
     eprintln!("hark: listening on http://{local}");
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())
-        .await
+        .await;
+    jobs.stop(&state).await;
+    served
 }
 
 async fn shutdown() {

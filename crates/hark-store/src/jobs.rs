@@ -127,6 +127,9 @@ pub trait JobStore: Send + Sync {
     async fn sweep_jobs(&self, now: i64) -> StoreResult<Vec<JobRecord>>;
     /// Deletes one job (whatever its state) and returns it.
     async fn delete_job(&self, id: Uuid) -> StoreResult<JobRecord>;
+    /// Puts a job this node was making back to pending without counting
+    /// the try (a clean shutdown, not a crash).
+    async fn release_job(&self, id: Uuid) -> StoreResult<()>;
     /// Jobs waiting for a worker (to bound the queue).
     async fn count_pending_jobs(&self) -> StoreResult<i64>;
 }

@@ -203,6 +203,21 @@ impl crate::JobStore for SqliteStore {
         .await
     }
 
+    async fn release_job(&self, id: Uuid) -> StoreResult<()> {
+        self.call(move |c| {
+            let n = c.execute(
+                "UPDATE jobs SET state = 'pending', attempts = MAX(attempts - 1, 0), started_at = NULL
+                 WHERE id = ?1 AND state = 'processing'",
+                [id.to_string()],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound);
+            }
+            Ok(())
+        })
+        .await
+    }
+
     async fn count_pending_jobs(&self) -> StoreResult<i64> {
         self.call(|c| {
             Ok(c.query_row(
@@ -306,6 +321,22 @@ mod tests {
         let j = s.get_job(a.id).await.unwrap();
         assert_eq!(j.state, JobState::Failed);
         assert!(j.error_message.unwrap().contains("interrupted repeatedly"));
+    }
+
+    #[tokio::test]
+    async fn a_released_job_waits_again_without_using_a_try() {
+        let s = SqliteStore::in_memory().unwrap();
+        let a = s.create_job(job(60)).await.unwrap();
+        s.claim_job().await.unwrap().unwrap();
+        s.release_job(a.id).await.unwrap();
+        let j = s.get_job(a.id).await.unwrap();
+        assert_eq!((j.state, j.attempts), (JobState::Pending, 0));
+        // Only a job being made can be released.
+        assert!(matches!(
+            s.release_job(a.id).await,
+            Err(StoreError::NotFound)
+        ));
+        assert_eq!(s.claim_job().await.unwrap().unwrap().attempts, 1);
     }
 
     #[tokio::test]
