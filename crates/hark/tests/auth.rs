@@ -62,7 +62,8 @@ fn contains(hay: &[u8], needle: &str) -> bool {
 
 #[tokio::test]
 async fn keys_are_required_checked_and_never_stored_or_logged() {
-    let s = Server::start_with_auth(&[]);
+    // Debug logging: the most the log ever says.
+    let s = Server::start_with_auth(&["--verbose"]);
     assert!(
         s.log().contains("admin.key"),
         "the first start says where the admin key is"
@@ -259,6 +260,10 @@ async fn keys_are_required_checked_and_never_stored_or_logged() {
         assert!(!contains(&db, secret), "a key in the database");
         assert!(!log.contains(secret.as_str()), "a key in the log:\n{log}");
     }
+    assert!(
+        log.contains("INVALID_API_KEY"),
+        "refusals are logged:\n{log}"
+    );
 }
 
 #[tokio::test]
