@@ -283,6 +283,42 @@ fn job_json(j: &JobRecord) -> Value {
 }
 
 #[derive(Debug, Deserialize)]
+pub struct ListParams {
+    /// How many, newest first (1-1000, default 100).
+    #[serde(default = "hundred")]
+    limit: i64,
+}
+
+fn hundred() -> i64 {
+    100
+}
+
+/// `GET /v1/async/audio/speech`: the caller's jobs, newest first, without
+/// their audio (expired ones are left out).
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(who): Extension<Principal>,
+    params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Query(p) = params.map_err(|e| ApiError::invalid("limit", e.body_text()))?;
+    if !(1..=1000).contains(&p.limit) {
+        return Err(ApiError::invalid("limit", "limit must be 1-1000"));
+    }
+    let now = hark_store::now();
+    let jobs = state
+        .store
+        .list_jobs(&who, p.limit)
+        .await
+        .map_err(store_error)?;
+    let data: Vec<Value> = jobs
+        .iter()
+        .filter(|j| !(j.state.is_final() && j.expires_at <= now))
+        .map(job_json)
+        .collect();
+    Ok(Json(json!({"object": "list", "data": data})))
+}
+
+#[derive(Debug, Deserialize)]
 pub struct GetParams {
     /// `false`: leave the base64 audio out (fetch `audio_url` instead).
     #[serde(default = "yes")]

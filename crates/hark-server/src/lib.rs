@@ -76,6 +76,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/models", get(openai::list_models))
         .route("/v1/models/{id}", get(openai::get_model))
         .route("/v1/audio/voices", get(voices::list_openai))
+        .route("/v1/async/audio/speech", get(jobs::list))
         .route(
             "/v1/async/audio/speech/{id}",
             get(jobs::status).delete(jobs::delete),
@@ -184,6 +185,13 @@ pub async fn serve(
     config: ServerConfig,
     addr: SocketAddr,
 ) -> std::io::Result<()> {
+    // The CLI refuses this too; here it holds for every embedder.
+    if !config.auth && !addr.ip().is_loopback() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            format!("refusing to serve without API keys on {addr}: not a loopback address"),
+        ));
+    }
     let state = AppState::new(engine, store, config, install_metrics());
     let app = router(state.clone());
     let listener = tokio::net::TcpListener::bind(addr).await?;

@@ -213,7 +213,9 @@ fn add_voices_dictionaries_jobs(doc: &mut Value) {
                 "responses": merge(json!({"200": ok("the dictionary")}), errs(&[400, 403, 404]))},
             "delete": {"summary": "Deletes it", "parameters": [id],
                 "responses": merge(json!({"200": ok("deleted")}), errs(&[403, 404]))}},
-        "/v1/async/audio/speech": {"post": {
+        "/v1/async/audio/speech": {"get": {"summary": "The caller's jobs, newest first, without audio",
+            "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}}],
+            "responses": {"200": ok("jobs")}}, "post": {
             "summary": "Async job: dialect 3's body plus fallbacks; 202 at once",
             "parameters": [{"name": "x-hark-async-job-result-ttl", "in": "header", "required": false,
                 "schema": {"type": "integer", "minimum": 1, "maximum": 604800, "default": 3600},

@@ -31,6 +31,7 @@ fn builtin_json(v: &VoiceInfo) -> Value {
     let mut j = voice_json(v);
     j["tags"] = json!([]);
     j["is_custom"] = json!(false);
+    j["preview_url"] = json!(format!("/voices/{}/preview", v.id));
     j
 }
 
@@ -47,6 +48,7 @@ fn custom_json(state: &AppState, r: &VoiceRecord, who: &Principal) -> Value {
         "base_voice_id": r.base, "speaker": r.speaker, "speed": r.speed,
         "noise_scale": r.noise_scale, "noise_w": r.noise_w,
         "created_at": r.created_at, "updated_at": r.updated_at,
+        "preview_url": format!("/voices/{}/preview", r.id),
     });
     if let (Some(o), Value::Object(f)) = (j.as_object_mut(), fields) {
         o.extend(f);

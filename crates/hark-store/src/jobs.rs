@@ -130,6 +130,8 @@ pub trait JobStore: Send + Sync {
     /// Puts a job this node was making back to pending without counting
     /// the try (a clean shutdown, not a crash).
     async fn release_job(&self, id: Uuid) -> StoreResult<()>;
+    /// The newest `limit` jobs `who` may see, newest first.
+    async fn list_jobs(&self, who: &crate::Principal, limit: i64) -> StoreResult<Vec<JobRecord>>;
     /// Jobs waiting for a worker (to bound the queue).
     async fn count_pending_jobs(&self) -> StoreResult<i64>;
 }

@@ -101,6 +101,16 @@ async fn jobs_are_private_fall_back_and_report_failures() {
     assert!(v["expires_at"].as_i64().unwrap() >= created + 3600);
 
     // Another key cannot tell it exists.
+    let listed = |v: Value| -> Vec<String> {
+        v["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|j| j["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(listed(a.get(SUBMIT).await.1), [id.clone()]);
+    assert!(listed(b.get(SUBMIT).await.1).is_empty());
     let (st, v) = b.job(&id).await;
     assert_eq!(
         (st, v["error"]["code"].as_str()),
@@ -258,6 +268,10 @@ async fn accepted_jobs_survive_a_kill_9() {
         assert!(w.duration() as f64 / w.spec().sample_rate as f64 > 20.0);
     }
     assert!(retried >= 1, "the interrupted job was not retried");
+    let (_, all, _) = a.get(SUBMIT).await;
+    let all = all["data"].as_array().unwrap();
+    assert_eq!(all.len(), ids.len());
+    assert!(all.iter().all(|j| j["status"] == "completed"));
     // Nothing half-written is left beside the results.
     let files = std::fs::read_dir(dir.path().join("jobs")).unwrap().count();
     assert_eq!(files, ids.len());

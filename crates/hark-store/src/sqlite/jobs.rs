@@ -218,6 +218,24 @@ impl crate::JobStore for SqliteStore {
         .await
     }
 
+    async fn list_jobs(&self, who: &crate::Principal, limit: i64) -> StoreResult<Vec<JobRecord>> {
+        let who = who.clone();
+        self.call(move |c| {
+            let mut st = c.prepare(&format!(
+                "SELECT {COLUMNS} FROM jobs WHERE ?1 OR owner = ?2
+                 ORDER BY created_at DESC, rowid DESC LIMIT ?3"
+            ))?;
+            let rows = st
+                .query_map(
+                    params![who.admin, who.key_id.map(|k| k.to_string()), limit],
+                    from_row,
+                )?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+
     async fn count_pending_jobs(&self) -> StoreResult<i64> {
         self.call(|c| {
             Ok(c.query_row(
@@ -345,6 +363,20 @@ mod tests {
         let pending = s.create_job(job(0)).await.unwrap();
         let failed = s.create_job(job(0)).await.unwrap();
         s.fail_job(failed.id, "INTERNAL", "x").await.unwrap();
+        let mine = crate::Principal {
+            key_id: pending.owner,
+            admin: false,
+        };
+        let listed = s.list_jobs(&mine, 10).await.unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].id, pending.id);
+        assert_eq!(
+            s.list_jobs(&crate::Principal::unauthenticated(), 10)
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
         let swept = s.sweep_jobs(crate::now() + 1).await.unwrap();
         assert_eq!(swept.len(), 1);
         assert_eq!(swept[0].id, failed.id);
