@@ -109,7 +109,7 @@ async fn jobs_are_private_fall_back_and_report_failures() {
             .map(|j| j["id"].as_str().unwrap().to_string())
             .collect()
     };
-    assert_eq!(listed(a.get(SUBMIT).await.1), [id.clone()]);
+    assert_eq!(listed(a.get(SUBMIT).await.1), std::slice::from_ref(&id));
     assert!(listed(b.get(SUBMIT).await.1).is_empty());
     let (st, v) = b.job(&id).await;
     assert_eq!(
