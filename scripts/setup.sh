@@ -128,7 +128,8 @@ fi
 
 if [ "$SERVE" = 1 ]; then
   ADDR=${HARK_ADDR:-127.0.0.1:8080}
-  log "serving on http://$ADDR (ctrl-c stops); try:"
-  log "  curl -s http://$ADDR/v1/audio/speech -d '{\"model\":\"hark-piper-v1\",\"input\":\"Hello!\",\"voice\":\"joe\",\"response_format\":\"wav\"}' -o hello.wav"
+  log "serving on http://$ADDR (ctrl-c stops); requests need an API key: the first start"
+  log "saves an admin key to $HARK_HOME/admin.key (see \`hark keys\`). Try:"
+  log "  curl -s http://$ADDR/v1/audio/speech -H \"x-api-key: \$(cat $HARK_HOME/admin.key)\" -d '{\"model\":\"hark-piper-v1\",\"input\":\"Hello!\",\"voice\":\"joe\",\"response_format\":\"wav\"}' -o hello.wav"
   exec "$HARK" serve --addr "$ADDR"
 fi

@@ -3,15 +3,24 @@
 //! A request's path: dialect adapter (`dialect/`) -> [`speech::SpeechRequest`]
 //! -> admission ([`state::AppState::admit`]) -> engine chunk stream ->
 //! audio pipeline -> whole, chunked or SSE body ([`speech`]).
-//! Authentication and limits slot in as middleware beside [`middleware`].
+//! Every request passes [`auth::authenticate`] (API keys); the routes
+//! that make audio also pass [`limits::enforce`] (per-key concurrency and
+//! rate), and the speech path bills usage ([`usage`]).
 
+pub mod auth;
 pub mod dialect;
+pub mod dicts;
 pub mod error;
 pub mod extract;
+pub mod jobs;
+pub mod limits;
 pub mod middleware;
 pub mod openapi;
+pub mod resolve;
 pub mod speech;
 pub mod state;
+pub mod usage;
+pub mod voices;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -30,24 +39,60 @@ pub use state::{AppState, ServerConfig};
 /// The whole HTTP surface.
 pub fn router(state: AppState) -> Router {
     use dialect::{flat, openai, transcript};
-    let version_checked = Router::new()
+    let limited = || axum::middleware::from_fn_with_state(state.clone(), limits::enforce);
+    // Routes that make audio: per-key concurrency and rate limits.
+    let transcript_speech = Router::new()
         .route("/text_to_speech", post(transcript::bytes))
         .route("/text_to_speech/streaming", post(transcript::streaming))
         .route(
             "/text_to_speech/with_timestamps",
             post(transcript::with_timestamps),
         )
-        .route("/voices", get(transcript::list_voices))
-        .route("/voices/{id}", get(transcript::get_voice))
-        .route_layer(axum::middleware::from_fn(middleware::require_version));
-    Router::new()
-        .merge(version_checked)
+        .route_layer(limited());
+    let speech = Router::new()
         .route("/waves/v1/{model}/get_speech", post(flat::get_speech))
         .route("/waves/v1/{model}/stream", post(flat::stream))
         .route("/v1/audio/speech", post(openai::speech))
+        .route("/v1/async/audio/speech", post(jobs::submit))
+        .route_layer(limited());
+    let version_checked = Router::new()
+        .merge(transcript_speech)
+        .route("/voices", get(voices::list).post(voices::create))
+        .route(
+            "/voices/{id}",
+            get(voices::get).patch(voices::patch).delete(voices::delete),
+        )
+        .route(
+            "/voices/{id}/preview",
+            get(voices::preview).route_layer(limited()),
+        )
+        .route_layer(axum::middleware::from_fn(middleware::require_version));
+    Router::new()
+        .merge(version_checked)
+        .merge(speech)
+        .route("/v1/keys", get(auth::list_keys).post(auth::create_key))
+        .route("/v1/keys/{id}", axum::routing::delete(auth::revoke_key))
+        .route("/v1/usage", get(usage::get_usage))
         .route("/v1/models", get(openai::list_models))
         .route("/v1/models/{id}", get(openai::get_model))
-        .route("/v1/audio/voices", get(openai::list_voices))
+        .route("/v1/audio/voices", get(voices::list_openai))
+        .route("/v1/async/audio/speech", get(jobs::list))
+        .route(
+            "/v1/async/audio/speech/{id}",
+            get(jobs::status).delete(jobs::delete),
+        )
+        .route("/v1/async/audio/speech/{id}/audio", get(jobs::audio))
+        .route(
+            "/waves/v1/pronunciation-dicts",
+            get(dicts::list)
+                .post(dicts::create)
+                .patch(dicts::patch_body)
+                .delete(dicts::delete_body),
+        )
+        .route(
+            "/waves/v1/pronunciation-dicts/{id}",
+            get(dicts::get).patch(dicts::patch).delete(dicts::delete),
+        )
         .route("/status", get(status))
         .route("/health", get(|| async { "ok" }))
         .route("/metrics", get(metrics))
@@ -55,6 +100,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
         .layer(axum::middleware::from_fn(middleware::request_id))
         .with_state(state)
 }
@@ -136,15 +185,25 @@ pub async fn serve(
     config: ServerConfig,
     addr: SocketAddr,
 ) -> std::io::Result<()> {
+    // The CLI refuses this too; here it holds for every embedder.
+    if !config.auth && !addr.ip().is_loopback() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            format!("refusing to serve without API keys on {addr}: not a loopback address"),
+        ));
+    }
     let state = AppState::new(engine, store, config, install_metrics());
-    let app = router(state);
+    let app = router(state.clone());
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
+    let jobs = jobs::start(state.clone());
     tracing::info!(%local, "listening");
     eprintln!("hark: listening on http://{local}");
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())
-        .await
+        .await;
+    jobs.stop(&state).await;
+    served
 }
 
 async fn shutdown() {

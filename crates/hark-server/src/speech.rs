@@ -30,8 +30,9 @@ pub struct EncodedStream {
     /// Container header, sent with the first audio.
     header: Option<Vec<u8>>,
     finished: bool,
-    /// Held until the stream is dropped, so admission counts are exact.
-    _permit: Permit,
+    /// Held until the stream is dropped, so admission counts are exact
+    /// (None: background work, see [`EncodedStream::start_background`]).
+    _permit: Option<Permit>,
     started: Instant,
     first_audio: Option<f64>,
     dialect: &'static str,
@@ -41,6 +42,15 @@ pub struct EncodedStream {
     native_samples: usize,
     /// When the request must be done.
     deadline: tokio::time::Instant,
+    /// Whose usage the audio counts as, once it is done or dropped.
+    meter: Option<Meter>,
+}
+
+/// Where a stream's seconds of audio are counted.
+struct Meter {
+    store: std::sync::Arc<dyn hark_store::Store>,
+    key_id: Option<uuid::Uuid>,
+    model: &'static str,
 }
 
 impl EncodedStream {
@@ -49,6 +59,22 @@ impl EncodedStream {
     pub async fn start(state: &AppState, req: SpeechRequest) -> Result<Self, ApiError> {
         let started = Instant::now();
         let permit = state.admit().await?;
+        Self::begin(state, req, Some(permit), started).await
+    }
+
+    /// Starts background work (async jobs) without taking an admission
+    /// slot: the job workers are few and fixed, so requests never wait
+    /// behind jobs for a slot, and the jobs' chunks wait behind theirs.
+    pub async fn start_background(state: &AppState, req: SpeechRequest) -> Result<Self, ApiError> {
+        Self::begin(state, req, None, Instant::now()).await
+    }
+
+    async fn begin(
+        state: &AppState,
+        req: SpeechRequest,
+        permit: Option<Permit>,
+        started: Instant,
+    ) -> Result<Self, ApiError> {
         let mut synthesis = req.synthesis;
         synthesis.max_chars = Some(state.config.max_chars);
         let chars = synthesis.text.chars().count();
@@ -61,6 +87,20 @@ impl EncodedStream {
             .map_err(|e| {
                 ApiError::new(ErrorCode::Internal, format!("synthesis task failed: {e}"))
             })??;
+        // Bill the request's caller (and enforce its monthly quota) once the
+        // request has proven valid; dropping `chunks` on refusal stops it.
+        let model = chunks.voice.model_id;
+        let meter = match crate::auth::current() {
+            Some(caller) => {
+                crate::usage::charge(state, &caller, model, chars).await?;
+                Some(Meter {
+                    store: state.store.clone(),
+                    key_id: caller.principal.key_id,
+                    model,
+                })
+            }
+            None => None,
+        };
         let mut pipeline = AudioPipeline::new(chunks.sample_rate, &req.format)?;
         let header = pipeline.header();
         metrics::counter!("hark_requests_total", "dialect" => req.dialect).increment(1);
@@ -77,6 +117,7 @@ impl EncodedStream {
             chars,
             native_samples: 0,
             deadline: tokio::time::Instant::from_std(started) + state.config.request_deadline,
+            meter,
         })
     }
 
@@ -175,6 +216,19 @@ impl EncodedStream {
 
     /// Everything, with all word timestamps.
     pub async fn collect_with_words(mut self) -> Result<(Vec<u8>, Vec<WordTiming>), ApiError> {
+        self.collect_in_place().await
+    }
+
+    /// Everything, with word timestamps, the seconds of audio and the
+    /// model that spoke (async jobs).
+    pub async fn collect_timed(
+        mut self,
+    ) -> Result<(Vec<u8>, Vec<WordTiming>, f64, &'static str), ApiError> {
+        let (all, words) = self.collect_in_place().await?;
+        Ok((all, words, self.audio_seconds(), self.chunks.voice.model_id))
+    }
+
+    async fn collect_in_place(&mut self) -> Result<(Vec<u8>, Vec<WordTiming>), ApiError> {
         let mut all = Vec::new();
         let mut words = Vec::new();
         while let Some(piece) = self.next_piece().await {
@@ -211,6 +265,24 @@ impl EncodedStream {
                 }
             }
         })
+    }
+}
+
+impl Drop for EncodedStream {
+    /// Counts the audio made, whole or (client gone, error) partial.
+    fn drop(&mut self) {
+        let Some(m) = self.meter.take() else {
+            return;
+        };
+        let secs = self.pipeline.duration().as_secs_f64();
+        if secs <= 0.0 {
+            return;
+        }
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            rt.spawn(async move {
+                crate::usage::record_audio(&*m.store, m.key_id, m.model, secs).await;
+            });
+        }
     }
 }
 

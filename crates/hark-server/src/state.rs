@@ -25,6 +25,14 @@ pub struct ServerConfig {
     /// it, synthesis stops and the client gets an error (503 when nothing
     /// was sent yet).
     pub request_deadline: Duration,
+    /// Whether requests need an API key (off only with `--no-auth`, which
+    /// the CLI allows on loopback addresses only).
+    pub auth: bool,
+    /// Prices per model, for the cost in usage reports.
+    pub prices: hark_store::PriceTable,
+    /// Where async jobs' audio and voice previews are kept (`jobs/`,
+    /// `previews/`), beside the database.
+    pub data_dir: std::path::PathBuf,
 }
 
 impl Default for ServerConfig {
@@ -43,6 +51,9 @@ impl Default for ServerConfig {
             max_chars: 20_000,
             max_body_bytes: 1 << 20,
             request_deadline: Duration::from_secs(600),
+            auth: true,
+            prices: hark_store::PriceTable::default(),
+            data_dir: std::env::temp_dir().join("hark"),
         }
     }
 }
@@ -57,6 +68,10 @@ pub struct AppState {
     waiting: Arc<AtomicUsize>,
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
     pub started: std::time::Instant,
+    /// Per-key rate limiters and in-flight slots.
+    pub limiters: Arc<crate::limits::Limiters>,
+    /// Wakes the async job workers when a job is submitted.
+    pub job_wakeup: Arc<tokio::sync::Notify>,
 }
 
 /// A synthesis slot, given back when dropped.
@@ -79,6 +94,8 @@ impl AppState {
             waiting: Arc::new(AtomicUsize::new(0)),
             metrics,
             started: std::time::Instant::now(),
+            limiters: Arc::default(),
+            job_wakeup: Arc::new(tokio::sync::Notify::new()),
         }
     }
 

@@ -19,10 +19,10 @@ pub mod usage;
 pub mod voices;
 
 pub use dicts::{DictRecord, DictStore};
-pub use jobs::{JobRecord, JobState, JobStore};
-pub use keys::{KeyRecord, KeyStore, NewKey};
-pub use usage::{UsageRow, UsageStore};
-pub use voices::{VoiceRecord, VoiceStore};
+pub use jobs::{JobRecord, JobResult, JobState, JobStore, NewJob, Recovered};
+pub use keys::{CreatedKey, KeyLimits, KeyRecord, KeyStore, NewKey};
+pub use usage::{Consumed, PriceTable, UsageQuery, UsageRow, UsageStore};
+pub use voices::{VoicePatch, VoiceRecord, VoiceStore};
 
 use uuid::Uuid;
 

@@ -494,9 +494,15 @@ async fn openapi_describes_every_route() {
         "/v1/audio/voices",
         "/status",
         "/metrics",
+        "/v1/keys",
+        "/v1/keys/{id}",
+        "/v1/usage",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} missing");
     }
+    // Keys everywhere but the probes.
+    assert!(doc["components"]["securitySchemes"]["apiKey"].is_object());
+    assert_eq!(doc["paths"]["/health"]["get"]["security"], json!([]));
     // Metrics are Prometheus text with Hark's series after a request.
     let c = client();
     c.post(s.url("/v1/audio/speech")).json(&json!({"model": "hark-piper-v1", "input": "Count me.", "voice": "joe", "response_format": "wav"}))

@@ -4,14 +4,17 @@
 use axum::extract::{Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use base64::Engine as _;
 use futures::stream;
+use hark_store::Principal;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{check_speed, no_dictionaries, output_format};
+use super::{check_speed, output_format};
 use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::resolve;
 use crate::speech::{whole_response, EncodedStream, SpeechRequest};
 use crate::state::AppState;
 
@@ -35,13 +38,8 @@ pub struct Body {
     with_timestamps: bool,
 }
 
-fn translate(model: String, b: Body) -> Result<SpeechRequest, ApiError> {
-    no_dictionaries(
-        b.pronunciation_dicts
-            .as_ref()
-            .is_some_and(|d| !d.is_empty()),
-        "pronunciation_dicts",
-    )?;
+/// The request and the dictionary ids it names.
+fn translate(model: String, b: Body) -> Result<(SpeechRequest, Vec<String>), ApiError> {
     let rate = b.sample_rate.unwrap_or(44100);
     let format = match b.output_format.as_deref().unwrap_or("pcm") {
         "pcm" => output_format("raw", Some("pcm_s16le"), rate, None, "output_format")?,
@@ -56,35 +54,40 @@ fn translate(model: String, b: Body) -> Result<SpeechRequest, ApiError> {
     s.speed = check_speed(b.speed.unwrap_or(1.0), 0.5, 2.0, "speed")?;
     s.language = b.language;
     s.word_timestamps = b.with_timestamps;
-    Ok(SpeechRequest {
-        synthesis: s,
-        format,
-        dialect: "flat",
-    })
+    Ok((
+        SpeechRequest {
+            synthesis: s,
+            format,
+            dialect: "flat",
+        },
+        b.pronunciation_dicts.unwrap_or_default(),
+    ))
 }
 
 /// `POST /waves/v1/{model}/get_speech`
 pub async fn get_speech(
     State(state): State<AppState>,
+    Extension(who): Extension<Principal>,
     Path(model): Path<String>,
     ApiJson(body): ApiJson<Body>,
 ) -> Result<Response, ApiError> {
-    let stream = EncodedStream::start(&state, translate(model, body)?).await?;
+    let (mut req, dicts) = translate(model, body)?;
+    resolve::prepare(&state, &who, &mut req, &dicts, "pronunciation_dicts").await?;
+    let stream = EncodedStream::start(&state, req).await?;
     whole_response(stream).await
 }
 
 /// `POST /waves/v1/{model}/stream`: one SSE event per audio chunk, then `complete`.
 pub async fn stream(
     State(state): State<AppState>,
+    Extension(who): Extension<Principal>,
     Path(model): Path<String>,
     ApiJson(body): ApiJson<Body>,
 ) -> Result<Response, ApiError> {
-    let s = EncodedStream::start(&state, {
-        let mut req = translate(model, body)?;
-        req.synthesis.low_latency = true;
-        req
-    })
-    .await?;
+    let (mut req, dicts) = translate(model, body)?;
+    req.synthesis.low_latency = true;
+    resolve::prepare(&state, &who, &mut req, &dicts, "pronunciation_dicts").await?;
+    let s = EncodedStream::start(&state, req).await?;
     let events = stream::unfold((s, 0usize, false), |(mut s, i, done)| async move {
         if done {
             return None;

@@ -50,19 +50,6 @@ pub fn check_speed(speed: f32, min: f32, max: f32, param: &str) -> Result<f32, A
     }
 }
 
-/// Rejects pronunciation dictionaries until they exist, rather than
-/// silently reading words the caller asked to be read otherwise.
-pub fn no_dictionaries(present: bool, param: &str) -> Result<(), ApiError> {
-    if present {
-        Err(ApiError::invalid(
-            param,
-            "pronunciation dictionaries are not available on this server yet",
-        ))
-    } else {
-        Ok(())
-    }
-}
-
 /// A voice as the voice endpoints show it.
 pub fn voice_json(v: &VoiceInfo) -> Value {
     json!({

@@ -4,14 +4,14 @@
 use axum::extract::{Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::{Extension, Json};
 use base64::Engine as _;
 use futures::stream;
 use hark_engine::{EngineKind, ErrorCode};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{check_speed, no_dictionaries, output_format, voice_json};
+use super::{check_speed, output_format};
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::speech::{streaming_response, EncodedStream, SpeechRequest};
@@ -60,11 +60,15 @@ const OPENAI_VOICES: &[&str] = &[
     "alloy", "ash", "ballad", "coral", "echo", "fable", "onyx", "nova", "sage", "shimmer", "verse",
 ];
 
-fn translate(state: &AppState, b: Body) -> Result<(SpeechRequest, bool), ApiError> {
-    no_dictionaries(
+/// The request, whether it streams as SSE, and the dictionary ids it names.
+pub(crate) fn translate(
+    state: &AppState,
+    b: Body,
+) -> Result<(SpeechRequest, bool, Vec<String>), ApiError> {
+    let dictionary_ids = crate::resolve::locator_ids(
         b.pronunciation_dictionary_locators
-            .as_ref()
-            .is_some_and(|d| !d.is_empty()),
+            .as_deref()
+            .unwrap_or(&[]),
         "pronunciation_dictionary_locators",
     )?;
     let model = b
@@ -122,15 +126,25 @@ fn translate(state: &AppState, b: Body) -> Result<(SpeechRequest, bool), ApiErro
             dialect: "openai",
         },
         sse,
+        dictionary_ids,
     ))
 }
 
 /// `POST /v1/audio/speech`: chunked audio, or SSE with `stream_format: sse`.
 pub async fn speech(
     State(state): State<AppState>,
+    Extension(who): Extension<hark_store::Principal>,
     ApiJson(body): ApiJson<Body>,
 ) -> Result<Response, ApiError> {
-    let (mut req, sse) = translate(&state, body)?;
+    let (mut req, sse, dicts) = translate(&state, body)?;
+    crate::resolve::prepare(
+        &state,
+        &who,
+        &mut req,
+        &dicts,
+        "pronunciation_dictionary_locators",
+    )
+    .await?;
     // Every response of this dialect streams.
     req.synthesis.low_latency = true;
     let s = EncodedStream::start(&state, req).await?;
@@ -201,10 +215,4 @@ pub async fn get_model(
         o.insert("owned_by".into(), json!("hark"));
     }
     Ok(Json(v))
-}
-
-/// `GET /v1/audio/voices`
-pub async fn list_voices(State(state): State<AppState>) -> Json<Value> {
-    let voices: Vec<Value> = state.engine.catalog().voices().map(voice_json).collect();
-    Json(json!({"voices": voices}))
 }

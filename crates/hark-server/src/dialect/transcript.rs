@@ -1,17 +1,22 @@
 //! Dialect 1: `transcript` + `voice` object + `output_format` object, with a
 //! `version: v1` header.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
-use axum::Json;
+use axum::{Extension, Json};
+use hark_store::Principal;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{check_speed, output_format, voice_json};
+use super::{check_speed, output_format};
 use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::resolve;
 use crate::speech::{streaming_response, whole_response, EncodedStream, SpeechRequest};
 use crate::state::AppState;
+
+/// The field dictionaries are named in, for errors.
+const DICTS: &str = "pronunciation_dict_ids";
 
 #[derive(Debug, Deserialize)]
 pub struct Body {
@@ -24,6 +29,11 @@ pub struct Body {
     language: Option<String>,
     #[serde(default)]
     speed: Option<Speed>,
+    /// Pronunciation dictionaries by id, the first winning conflicts.
+    #[serde(default)]
+    pronunciation_dict_ids: Vec<String>,
+    #[serde(default)]
+    pronunciation_dict_id: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -57,7 +67,10 @@ enum Speed {
     Word(String),
 }
 
-fn translate(b: Body) -> Result<SpeechRequest, ApiError> {
+/// The request and the dictionary ids it names.
+fn translate(b: Body) -> Result<(SpeechRequest, Vec<String>), ApiError> {
+    let mut dicts = b.pronunciation_dict_ids;
+    dicts.extend(b.pronunciation_dict_id);
     if b.voice.mode != "id" {
         return Err(ApiError::invalid(
             "voice.mode",
@@ -93,29 +106,37 @@ fn translate(b: Body) -> Result<SpeechRequest, ApiError> {
     s.voice = Some(voice);
     s.language = b.language;
     s.speed = speed;
-    Ok(SpeechRequest {
-        synthesis: s,
-        format,
-        dialect: "transcript",
-    })
+    Ok((
+        SpeechRequest {
+            synthesis: s,
+            format,
+            dialect: "transcript",
+        },
+        dicts,
+    ))
 }
 
 /// `POST /text_to_speech`: the whole audio in the body.
 pub async fn bytes(
     State(state): State<AppState>,
+    Extension(who): Extension<Principal>,
     ApiJson(body): ApiJson<Body>,
 ) -> Result<Response, ApiError> {
-    let stream = EncodedStream::start(&state, translate(body)?).await?;
+    let (mut req, dicts) = translate(body)?;
+    resolve::prepare(&state, &who, &mut req, &dicts, DICTS).await?;
+    let stream = EncodedStream::start(&state, req).await?;
     whole_response(stream).await
 }
 
 /// `POST /text_to_speech/streaming`: chunked audio as it is made.
 pub async fn streaming(
     State(state): State<AppState>,
+    Extension(who): Extension<Principal>,
     ApiJson(body): ApiJson<Body>,
 ) -> Result<Response, ApiError> {
-    let mut req = translate(body)?;
+    let (mut req, dicts) = translate(body)?;
     req.synthesis.low_latency = true;
+    resolve::prepare(&state, &who, &mut req, &dicts, DICTS).await?;
     let stream = EncodedStream::start(&state, req).await?;
     Ok(streaming_response(stream))
 }
@@ -123,10 +144,12 @@ pub async fn streaming(
 /// `POST /text_to_speech/with_timestamps`: base64 audio and word times.
 pub async fn with_timestamps(
     State(state): State<AppState>,
+    Extension(who): Extension<Principal>,
     ApiJson(body): ApiJson<Body>,
 ) -> Result<Json<Value>, ApiError> {
-    let mut req = translate(body)?;
+    let (mut req, dicts) = translate(body)?;
     req.synthesis.word_timestamps = true;
+    resolve::prepare(&state, &who, &mut req, &dicts, DICTS).await?;
     let stream = EncodedStream::start(&state, req).await?;
     let (audio, words) = stream.collect_with_words().await?;
     use base64::Engine as _;
@@ -134,20 +157,4 @@ pub async fn with_timestamps(
         "audio": base64::engine::general_purpose::STANDARD.encode(audio),
         "word_timestamps": hark_engine::captions::word_timestamps_json(&words),
     })))
-}
-
-/// `GET /voices`
-pub async fn list_voices(State(state): State<AppState>) -> Json<Value> {
-    Json(Value::Array(
-        state.engine.catalog().voices().map(voice_json).collect(),
-    ))
-}
-
-/// `GET /voices/{id}`
-pub async fn get_voice(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    let e = state.engine.catalog().resolve(&id, None)?;
-    Ok(Json(voice_json(&e.info)))
 }

@@ -105,3 +105,24 @@ fn migrate(conn: &mut Connection) -> StoreResult<()> {
     }
     Ok(())
 }
+
+/// A UUID column (stored as hyphenated text).
+pub(crate) fn parse_uuid(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<uuid::Uuid> {
+    let s: String = r.get(i)?;
+    uuid::Uuid::parse_str(&s).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+/// A nullable UUID column.
+pub(crate) fn parse_uuid_opt(
+    r: &rusqlite::Row<'_>,
+    i: usize,
+) -> rusqlite::Result<Option<uuid::Uuid>> {
+    match r.get::<_, Option<String>>(i)? {
+        None => Ok(None),
+        Some(s) => uuid::Uuid::parse_str(&s).map(Some).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+        }),
+    }
+}

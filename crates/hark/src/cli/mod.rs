@@ -2,8 +2,10 @@
 
 mod generate;
 mod home;
+mod keys;
 mod models;
 mod serve;
+mod usage;
 mod voices;
 
 use std::path::PathBuf;
@@ -51,6 +53,13 @@ pub enum Command {
     },
     /// Serve the HTTP API (all three dialects).
     Serve(serve::ServeArgs),
+    /// Make, list and revoke API keys.
+    Keys {
+        #[command(subcommand)]
+        command: keys::KeysCommand,
+    },
+    /// Usage per key, model and day, with cost.
+    Usage(usage::UsageArgs),
     /// List, describe and import voices.
     Voices {
         #[command(subcommand)]
@@ -77,6 +86,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Models { command } => models::run(&engine(config)?, command),
         Command::Voices { command } => voices::run(config, command),
         Command::Serve(args) => serve::run(config, args),
+        Command::Keys { command } => keys::run(&config.home, command),
+        Command::Usage(args) => usage::run(&config.home, args),
     }
 }
 

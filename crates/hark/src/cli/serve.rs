@@ -27,11 +27,31 @@ pub struct ServeArgs {
     /// Skip loading the default voice's sessions at start.
     #[arg(long)]
     no_warm: bool,
+    /// Where the database (hark.db), async job audio and voice previews
+    /// live (default: the home).
+    #[arg(long, env = "HARK_DATA_DIR")]
+    data_dir: Option<std::path::PathBuf>,
+    /// Serve without API keys: everyone is admin. Refused unless --addr is
+    /// a loopback address.
+    #[arg(long)]
+    no_auth: bool,
+    /// JSON price file for usage costs (default: prices.json in the data
+    /// directory, if any, else the built-in table).
+    #[arg(long, env = "HARK_PRICES")]
+    prices: Option<std::path::PathBuf>,
 }
 
 pub fn run(config: EngineConfig, args: ServeArgs) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        !args.no_auth || args.addr.ip().is_loopback(),
+        "--no-auth is allowed only on a loopback address (127.0.0.1 or ::1): \
+         on {} anyone who can reach it could use it",
+        args.addr
+    );
     let narrow = config.narrow_sessions;
-    let db = config.home.join("hark.db");
+    let data_dir = args.data_dir.clone().unwrap_or_else(|| config.home.clone());
+    let prices = super::usage::load_prices(args.prices.as_deref(), &data_dir)?;
+    let db = data_dir.join("hark.db");
     let store: Arc<dyn hark_store::Store> = Arc::new(
         hark_store::sqlite::SqliteStore::open(&db)
             .map_err(|e| anyhow::anyhow!("cannot open the store {}: {e}", db.display()))?,
@@ -56,6 +76,9 @@ pub fn run(config: EngineConfig, args: ServeArgs) -> anyhow::Result<()> {
         max_queue: args.max_queue,
         max_chars: args.max_chars,
         request_deadline: std::time::Duration::from_secs(args.request_timeout.max(1)),
+        data_dir: data_dir.clone(),
+        auth: !args.no_auth,
+        prices,
         ..ServerConfig::default()
     };
     if let Some(n) = args.max_in_flight {
@@ -65,6 +88,24 @@ pub fn run(config: EngineConfig, args: ServeArgs) -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    if args.no_auth {
+        eprintln!("hark: --no-auth: API keys are not checked (loopback only)");
+    } else {
+        let made = rt
+            .block_on(hark_server::auth::bootstrap_admin_key(&*store, &data_dir))
+            .map_err(|e| anyhow::anyhow!("cannot make the first admin key: {e}"))?;
+        if let Some(path) = made {
+            // The path only: the secret never goes into the log stream.
+            eprintln!(
+                "hark: no API keys yet: made an admin key and saved it to {} (readable only by you)",
+                path.display()
+            );
+            eprintln!(
+                "hark:   send it as 'x-api-key: <key>' or 'Authorization: Bearer <key>'; \
+                 `hark keys create --name NAME` makes more"
+            );
+        }
+    }
     rt.block_on(hark_server::serve(engine, store, sc, args.addr))?;
     Ok(())
 }
