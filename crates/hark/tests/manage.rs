@@ -319,6 +319,31 @@ async fn dictionaries_are_owned_per_key_and_used_by_id_in_every_dialect() {
         );
     }
 
+    // The dictionary changes what is said: a long respelling lengthens the audio.
+    let (st, long) = a
+        .send(
+            M::POST,
+            coll,
+            Some(json!({"name": "long", "items": [
+                {"word": "cat", "pronunciation": "most wonderful animal in the whole wide world"}]})),
+        )
+        .await;
+    assert_eq!(st, 201, "{long}");
+    let long_id = long["id"].as_str().unwrap().to_string();
+    let plain = a
+        .wav_seconds(json!({"text": "I saw a cat.", "voice_id": "joe", "output_format": "wav"}))
+        .await;
+    let respelled = a
+        .wav_seconds(
+            json!({"text": "I saw a cat.", "voice_id": "joe", "output_format": "wav",
+                            "pronunciation_dicts": [long_id]}),
+        )
+        .await;
+    assert!(
+        respelled > plain + 1.0,
+        "dictionary not applied: {plain:.2} s plain, {respelled:.2} s with it"
+    );
+
     // Updates are validated (the bad item named) and bump the version.
     let (st, v) = a
         .send(
