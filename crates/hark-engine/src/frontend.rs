@@ -153,6 +153,10 @@ pub fn plan(script: &Script, sentence_pause: f32) -> Vec<Step> {
             }
         }
     }
+    // The pause between sentences is not owed after the last one.
+    if let Some(Step::Silence { soft: true, .. }) = steps.last() {
+        steps.pop();
+    }
     steps
 }
 
@@ -493,7 +497,7 @@ mod tests {
     fn sentence_pauses_and_breaks() {
         let s = steps("One. Two.", 0.3);
         assert!(matches!(s[1], Step::Silence { soft: true, .. }));
-        assert_eq!(s.len(), 4);
+        assert_eq!(s.len(), 3, "no pause after the last sentence");
         // An explicit break right after a sentence replaces its pause.
         let s = steps(r#"<speak>One.<break time="1s"/>Two.</speak>"#, 0.3);
         let silences: Vec<f32> = s
@@ -503,7 +507,7 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert_eq!(silences, vec![1.0, 0.3]);
+        assert_eq!(silences, vec![1.0]);
     }
 
     #[test]

@@ -36,6 +36,20 @@ async fn ssml_in_every_dialect() {
     assert_eq!(b.status(), 200);
     let b = wav_seconds(&b.bytes().await.unwrap());
     assert!((1.6..2.4).contains(&(b - a)), "break added {} s", b - a);
+    // A pause between sentences, asked for in the body.
+    let paused = c
+        .post(server.url("/v1/audio/speech"))
+        .json(&json!({"model": "tts-1", "input": plain, "voice": "joe", "response_format": "wav", "sentence_pause": 1.0}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(paused.status(), 200);
+    let p = wav_seconds(&paused.bytes().await.unwrap());
+    assert!(
+        (0.8..1.3).contains(&(p - a)),
+        "sentence pause added {} s",
+        p - a
+    );
 
     // Dialect 1 and 2 take the same markup.
     let r = c

@@ -27,6 +27,9 @@ pub struct Body {
     sample_rate: Option<u32>,
     #[serde(default)]
     speed: Option<f32>,
+    /// Extra silence after each sentence, seconds (0-10; a Hark extension).
+    #[serde(default)]
+    sentence_pause: Option<f32>,
     #[serde(default)]
     language: Option<String>,
     #[serde(default)]
@@ -52,7 +55,9 @@ fn translate(model: String, b: Body) -> Result<(SpeechRequest, Vec<String>), Api
     s.model = Some(model);
     s.voice = b.voice_id;
     s.speed = check_speed(b.speed.unwrap_or(1.0), 0.5, 2.0, "speed")?;
-    s.language = b.language;
+    s.sentence_pause = b.sentence_pause.unwrap_or(0.0);
+    // The contract's default: detect (matters only when no voice is named).
+    s.language = Some(b.language.unwrap_or_else(|| "auto".into()));
     s.word_timestamps = b.with_timestamps;
     Ok((
         SpeechRequest {

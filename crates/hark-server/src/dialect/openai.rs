@@ -26,6 +26,9 @@ pub struct Body {
     response_format: Option<String>,
     #[serde(default)]
     speed: Option<f32>,
+    /// Extra silence after each sentence, seconds (0-10; a Hark extension).
+    #[serde(default)]
+    sentence_pause: Option<f32>,
     #[serde(default)]
     stream_format: Option<String>,
     /// Style instructions; Piper and espeak-ng voices take none, so ignored.
@@ -117,6 +120,7 @@ pub(crate) fn translate(
     };
     s.voice = voice;
     s.speed = check_speed(b.speed.unwrap_or(1.0), 0.25, 4.0, "speed")?;
+    s.sentence_pause = b.sentence_pause.unwrap_or(0.0);
     s.language = b.language_code;
     s.word_timestamps = b.with_timestamps;
     Ok((

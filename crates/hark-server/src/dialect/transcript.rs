@@ -29,6 +29,9 @@ pub struct Body {
     language: Option<String>,
     #[serde(default)]
     speed: Option<Speed>,
+    /// Extra silence after each sentence, seconds (0-10; a Hark extension).
+    #[serde(default)]
+    sentence_pause: Option<f32>,
     /// Pronunciation dictionaries by id, the first winning conflicts.
     #[serde(default)]
     pronunciation_dict_ids: Vec<String>,
@@ -106,6 +109,7 @@ fn translate(b: Body) -> Result<(SpeechRequest, Vec<String>), ApiError> {
     s.voice = Some(voice);
     s.language = b.language;
     s.speed = speed;
+    s.sentence_pause = b.sentence_pause.unwrap_or(0.0);
     Ok((
         SpeechRequest {
             synthesis: s,
