@@ -431,7 +431,12 @@ impl Engine {
         if !script.has_speech() {
             return Err(EngineError::EmptyText);
         }
-        let plan = frontend::plan(&script, req.sentence_pause.max(0.0));
+        // Kokoro pays a fixed cost and a silence at both ends per inference,
+        // so a whole file goes faster in longer chunks; a stream keeps
+        // sentence-sized ones, each ready before the one before has played.
+        let merge = (matches!(entry.source, VoiceSource::Kokoro(_)) && !req.low_latency)
+            .then_some(MAX_CHUNK_CHARS);
+        let plan = frontend::plan_merged(&script, req.sentence_pause.max(0.0), merge);
         let chunks = plan.iter().filter(|s| matches!(s, Step::Speak(_))).count();
         if chunks == 0 {
             return Err(EngineError::EmptyText);

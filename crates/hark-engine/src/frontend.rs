@@ -102,6 +102,15 @@ pub fn script(
 /// `sentence_pause` seconds after each sentence (twice that after a
 /// paragraph) and `<break>`s as silences.
 pub fn plan(script: &Script, sentence_pause: f32) -> Vec<Step> {
+    plan_merged(script, sentence_pause, None)
+}
+
+/// [`plan`], and with `merge`, neighbouring sentences after the first chunk
+/// joined into chunks of up to that many characters when no pause is
+/// asked between them: engines that pay a fixed cost per inference
+/// (Kokoro) run fewer, longer ones. Each sentence is still phonemized on
+/// its own ([`phonemize`]).
+pub fn plan_merged(script: &Script, sentence_pause: f32, merge: Option<usize>) -> Vec<Step> {
     let mut steps: Vec<Step> = Vec::new();
     let soft = |steps: &mut Vec<Step>, seconds: f32| {
         if seconds <= 0.0 || !matches!(steps.last(), Some(Step::Speak(_))) {
@@ -118,7 +127,11 @@ pub fn plan(script: &Script, sentence_pause: f32) -> Vec<Step> {
                 let (text, segs) = join(pieces);
                 let first = !steps.iter().any(|s| matches!(s, Step::Speak(_)));
                 let mut used = HashSet::new();
-                for (range, sentence_end) in chunk_ranges(&text, first) {
+                let mut ranges = chunk_ranges(&text, first);
+                if let Some(limit) = merge.filter(|_| sentence_pause <= 0.0) {
+                    ranges = merge_sentences(&text, ranges, first, limit);
+                }
+                for (range, sentence_end) in ranges {
                     let chunk = collect(pieces, &segs, range, rate, &mut used);
                     if chunk.parts.is_empty() {
                         continue;
@@ -158,6 +171,35 @@ pub fn plan(script: &Script, sentence_pause: f32) -> Vec<Step> {
         steps.pop();
     }
     steps
+}
+
+/// Joins each sentence to the chunk before it while the two fit in
+/// `limit` characters; with `keep_first`, the first chunk stays alone (the
+/// first audio should not wait for more).
+fn merge_sentences(
+    text: &str,
+    ranges: Vec<(Range<usize>, bool)>,
+    keep_first: bool,
+    limit: usize,
+) -> Vec<(Range<usize>, bool)> {
+    let mut out: Vec<(Range<usize>, bool)> = Vec::with_capacity(ranges.len());
+    for (range, ends) in ranges {
+        if out.len() > usize::from(keep_first) {
+            if let Some((last, last_ends)) = out.last_mut() {
+                let joined = last.start..range.end;
+                let fits = text
+                    .get(joined.clone())
+                    .is_some_and(|t| t.chars().count() <= limit);
+                if *last_ends && fits {
+                    *last = joined;
+                    *last_ends = ends;
+                    continue;
+                }
+            }
+        }
+        out.push((range, ends));
+    }
+    out
 }
 
 /// The speech pieces of a block as one text for sentence chunking, and
@@ -384,24 +426,37 @@ pub fn phonemize(
             Part::Text { text, map } => {
                 let norm = reader.normalize(text);
                 let spoken = norm.text.as_str();
-                let clauses = crate::piper::phonemize_clauses(espeak_voice, spoken)?;
-                let more = clauses
-                    .into_iter()
-                    .map(|c| Clause {
-                        words: norm
-                            .words
-                            .iter()
-                            .filter(|w| c.text.contains(&w.output.start))
-                            .map(|w| SpokenWord {
-                                source: map.source_of(w.input.clone()),
-                                said: spoken.get(w.output.clone()).unwrap_or("").to_string(),
-                                ipa: None,
-                            })
-                            .collect(),
-                        phonemes: c.phonemes,
-                    })
-                    .collect();
-                append(&mut out, more);
+                // Sentence by sentence, so each one's final punctuation
+                // shapes its prosody even in a chunk of several.
+                for seg in hark_text::segment::chunk(spoken, MAX_CHUNK_CHARS) {
+                    let Some(sentence) = spoken.get(seg.start..seg.end) else {
+                        continue;
+                    };
+                    let clauses = crate::piper::phonemize_clauses(espeak_voice, sentence)?;
+                    let more = clauses
+                        .into_iter()
+                        .map(|c| {
+                            let at = seg.start + c.text.start..seg.start + c.text.end;
+                            Clause {
+                                words: norm
+                                    .words
+                                    .iter()
+                                    .filter(|w| at.contains(&w.output.start))
+                                    .map(|w| SpokenWord {
+                                        source: map.source_of(w.input.clone()),
+                                        said: spoken
+                                            .get(w.output.clone())
+                                            .unwrap_or("")
+                                            .to_string(),
+                                        ipa: None,
+                                    })
+                                    .collect(),
+                                phonemes: c.phonemes,
+                            }
+                        })
+                        .collect();
+                    append(&mut out, more);
+                }
             }
             Part::SayAs {
                 text,
@@ -508,6 +563,47 @@ mod tests {
             })
             .collect();
         assert_eq!(silences, vec![1.0]);
+    }
+
+    #[test]
+    fn later_sentences_merge_up_to_the_limit() {
+        let text = "One. Two two. Three three three. Four.";
+        let script = script(text, &[]).expect("parses");
+        let sources = |steps: Vec<Step>| -> Vec<String> {
+            steps
+                .iter()
+                .filter_map(speak)
+                .map(|c| text[c.source.clone()].to_string())
+                .collect()
+        };
+        assert_eq!(
+            sources(plan_merged(&script, 0.0, Some(400))),
+            vec!["One.", "Two two. Three three three. Four."]
+        );
+        assert_eq!(
+            sources(plan_merged(&script, 0.0, Some(20))),
+            vec!["One.", "Two two.", "Three three three.", "Four."]
+        );
+        assert_eq!(
+            sources(plan_merged(&script, 0.0, Some(30))),
+            vec!["One.", "Two two. Three three three.", "Four."]
+        );
+        // A pause between sentences keeps them apart.
+        assert_eq!(sources(plan_merged(&script, 0.2, Some(400))).len(), 4);
+        // Each sentence is phonemized on its own, with its full stop.
+        let steps = plan_merged(&script, 0.0, Some(400));
+        let last = steps.iter().filter_map(speak).last().expect("a chunk");
+        let reader = Reader {
+            lang_tag: "en-US".into(),
+            normalize: true,
+        };
+        let clauses = phonemize(last, "en-us", &reader).expect("phonemizes");
+        assert_eq!(clauses.len(), 3);
+        assert!(
+            clauses[0].phonemes.trim_end().ends_with('.'),
+            "{:?}",
+            clauses[0].phonemes
+        );
     }
 
     #[test]
