@@ -401,7 +401,10 @@ impl Engine {
     pub fn synthesize(&self, req: SynthesisRequest) -> Result<ChunkStream, EngineError> {
         let entry = self.resolve_voice(&req)?;
         validate(&req)?;
-        let plan = plan_chunks(&req.text);
+        let mut plan = plan_chunks(&req.text);
+        if matches!(entry.source, VoiceSource::Kokoro(_)) && req.sentence_pause == 0.0 {
+            plan = crate::kokoro::merge_plan(&req.text, plan);
+        }
         if plan.is_empty() {
             return Err(EngineError::EmptyText);
         }
@@ -549,8 +552,12 @@ impl Engine {
                             None => vec![0..spoken.len()],
                         };
                         for piece in pieces {
-                            let clauses =
-                                crate::kokoro::clause_tokens(&files, espeak_voice, spoken, piece)?;
+                            let clauses = crate::kokoro::sentence_tokens(
+                                &files,
+                                espeak_voice,
+                                spoken,
+                                piece,
+                            )?;
                             let go_on = crate::kokoro::speak(
                                 &sessions,
                                 &files,

@@ -397,6 +397,57 @@ pub fn group_utterances(clauses: Vec<ClauseTokens>, space: Option<i64>) -> Vec<V
     out
 }
 
+/// Longest run of sentences one Kokoro chunk takes, in characters.
+pub const MERGE_CHARS: usize = 400;
+
+/// Joins neighbouring sentence chunks of the engine's plan into chunks of
+/// up to [`MERGE_CHARS`] (the first stays alone, for the first audio):
+/// Kokoro pays a fixed cost and a silence at both ends per inference, so
+/// it runs longer utterances faster per second of audio. The job then
+/// phonemizes each sentence apart ([`sentence_tokens`]).
+pub fn merge_plan(text: &str, plan: Vec<(Range<usize>, bool)>) -> Vec<(Range<usize>, bool)> {
+    let mut out: Vec<(Range<usize>, bool)> = Vec::with_capacity(plan.len());
+    for (range, ends) in plan {
+        if out.len() >= 2 {
+            if let Some((last, last_ends)) = out.last_mut() {
+                let joined = last.start..range.end;
+                let fits = text
+                    .get(joined.clone())
+                    .is_some_and(|t| t.chars().count() <= MERGE_CHARS);
+                if *last_ends && last.end <= range.start && fits {
+                    *last = joined;
+                    *last_ends = ends;
+                    continue;
+                }
+            }
+        }
+        out.push((range, ends));
+    }
+    out
+}
+
+/// Tokens of every sentence of `text[range]`, each phonemized apart so
+/// that its final punctuation shapes the prosody as it would alone.
+pub fn sentence_tokens(
+    files: &KokoroFiles,
+    espeak_voice: &str,
+    text: &str,
+    range: Range<usize>,
+) -> Result<Vec<ClauseTokens>, EngineError> {
+    let piece = text.get(range.clone()).unwrap_or("");
+    let mut out = Vec::new();
+    for seg in hark_text::segment::chunk(piece, MERGE_CHARS) {
+        let r = range.start + seg.start..range.start + seg.end;
+        if text
+            .get(r.clone())
+            .is_some_and(|t| t.chars().any(|c| c.is_alphanumeric()))
+        {
+            out.extend(clause_tokens(files, espeak_voice, text, r)?);
+        }
+    }
+    Ok(out)
+}
+
 /// Where to cut a streamed request's first piece: the end of its first
 /// clause when that is short, else the last word boundary within
 /// [`HEAD_CHARS`]; None when the text is short enough already.
@@ -785,6 +836,18 @@ mod tests {
         let sizes: Vec<usize> = u.iter().map(|u| u.len()).collect();
         // 300 + space + 200 fit; 100 would pass the limit; 509 is alone.
         assert_eq!(sizes, vec![2, 1, 1]);
+    }
+
+    #[test]
+    fn plan_merges_later_sentences_up_to_the_limit() {
+        let text = "One. Two two. Three three three. Four.";
+        let plan = vec![(0..4, true), (5..13, true), (14..32, true), (33..38, true)];
+        let merged = merge_plan(text, plan.clone());
+        assert_eq!(merged, vec![(0..4, true), (5..38, true)]);
+        // A sentence that ends no sentence (a cut first one) is not joined past.
+        let mut cut = plan;
+        cut[1].1 = false;
+        assert_eq!(merge_plan(text, cut)[1], (5..13, false));
     }
 
     #[test]
