@@ -547,9 +547,9 @@ impl Engine {
                         let cut = (low_latency && priority == 0)
                             .then(|| crate::kokoro::head_cut(spoken))
                             .flatten();
-                        let pieces = match cut {
+                        let pieces: Vec<Range<usize>> = match cut {
                             Some(c) => vec![0..c, c..spoken.len()],
-                            None => vec![0..spoken.len()],
+                            None => std::iter::once(0..spoken.len()).collect(),
                         };
                         for piece in pieces {
                             let clauses = crate::kokoro::sentence_tokens(
