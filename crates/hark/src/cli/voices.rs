@@ -13,7 +13,7 @@ pub enum VoicesCommand {
     List {
         #[arg(long)]
         json: bool,
-        /// Only voices of this model (hark-piper-v1, hark-espeak-v1).
+        /// Only voices of this model (hark-piper-v1, hark-kokoro-v1, hark-espeak-v1).
         #[arg(short = 'm', long)]
         model: Option<String>,
         /// Only voices speaking this language (e.g. en, es, pt-BR).
