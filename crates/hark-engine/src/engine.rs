@@ -414,9 +414,9 @@ impl Engine {
         engine: Option<EngineKind>,
         language: Option<&str>,
     ) -> Option<&CatalogEntry> {
-        match (engine, language) {
-            (Some(_), _) | (None, None) => self.catalog.default_voice(engine, language),
-            (None, Some(_)) => EngineKind::ALL
+        match engine {
+            Some(_) => self.catalog.default_voice(engine, language),
+            None => EngineKind::ALL
                 .iter()
                 .find_map(|&k| self.catalog.default_voice(Some(k), language)),
         }
