@@ -240,15 +240,7 @@ impl Engine {
         if let Some(rt) = map.get(&files.id) {
             return Ok(rt.clone());
         }
-        let env = runtime::environment(
-            self.config.ort_library.as_deref(),
-            &self.config.home,
-            self.config.wide_threads,
-        )?;
-        // The wide sessions run on the environment's shared pool when it was
-        // made with this engine's thread count (else each gets its own).
-        let shared =
-            self.config.wide_threads > 1 && runtime::shared_threads() == self.config.wide_threads;
+        let (env, shared) = self.environment()?;
         let rt = Arc::new(PiperRuntime {
             files: files.clone(),
             sessions: crate::sessions::VoiceSessions::new(
@@ -264,6 +256,20 @@ impl Engine {
         Ok(rt)
     }
 
+    /// onnxruntime (loaded on first use), and whether wide sessions run
+    /// on its shared pool: they do when it was made with this engine's
+    /// thread count (else each gets its own).
+    fn environment(&self) -> Result<(ort::environment::Environment, bool), EngineError> {
+        let env = runtime::environment(
+            self.config.ort_library.as_deref(),
+            &self.config.home,
+            self.config.wide_threads,
+        )?;
+        let shared =
+            self.config.wide_threads > 1 && runtime::shared_threads() == self.config.wide_threads;
+        Ok((env, shared))
+    }
+
     fn kokoro_sessions(
         &self,
         files: &crate::kokoro::KokoroFiles,
@@ -272,13 +278,7 @@ impl Engine {
         if let Some(s) = slot.as_ref() {
             return Ok(s.clone());
         }
-        let env = runtime::environment(
-            self.config.ort_library.as_deref(),
-            &self.config.home,
-            self.config.wide_threads,
-        )?;
-        let shared =
-            self.config.wide_threads > 1 && runtime::shared_threads() == self.config.wide_threads;
+        let (env, shared) = self.environment()?;
         let s = Arc::new(crate::kokoro::KokoroSessions::new(
             env,
             files.model.clone(),

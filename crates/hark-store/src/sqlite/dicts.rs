@@ -56,31 +56,14 @@ impl crate::DictStore for SqliteStore {
     }
 
     async fn get_dict(&self, id: Uuid) -> StoreResult<DictRecord> {
-        self.call(move |c| {
-            Ok(c.query_row(
-                &format!("SELECT {COLUMNS} FROM dicts WHERE id = ?1"),
-                [id.to_string()],
-                from_row,
-            )?)
-        })
-        .await
+        self.call(move |c| super::row_by_id(c, "dicts", COLUMNS, id, from_row))
+            .await
     }
 
     async fn list_dicts(&self, who: &Principal) -> StoreResult<Vec<DictRecord>> {
         let who = who.clone();
-        self.call(move |c| {
-            let mut st = c.prepare(&format!(
-                "SELECT {COLUMNS} FROM dicts WHERE ?1 OR owner = ?2 ORDER BY created_at, rowid"
-            ))?;
-            let rows = st
-                .query_map(
-                    params![who.admin, who.key_id.map(|k| k.to_string())],
-                    from_row,
-                )?
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(rows)
-        })
-        .await
+        self.call(move |c| super::visible_rows(c, "dicts", COLUMNS, &who, from_row))
+            .await
     }
 
     async fn update_dict(

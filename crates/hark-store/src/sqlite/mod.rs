@@ -126,3 +126,42 @@ pub(crate) fn parse_uuid_opt(
         }),
     }
 }
+
+/// Reads a row into a record.
+pub(crate) type FromRow<T> = fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>;
+
+/// The record `id` of `table` (owned tables: `id` is the key).
+pub(crate) fn row_by_id<T>(
+    c: &Connection,
+    table: &str,
+    columns: &str,
+    id: uuid::Uuid,
+    from_row: FromRow<T>,
+) -> StoreResult<T> {
+    Ok(c.query_row(
+        &format!("SELECT {columns} FROM {table} WHERE id = ?1"),
+        [id.to_string()],
+        from_row,
+    )?)
+}
+
+/// The records of `table` that `who` may see, oldest first: an admin all,
+/// a key its own (`owner` column).
+pub(crate) fn visible_rows<T>(
+    c: &Connection,
+    table: &str,
+    columns: &str,
+    who: &crate::Principal,
+    from_row: FromRow<T>,
+) -> StoreResult<Vec<T>> {
+    let mut st = c.prepare(&format!(
+        "SELECT {columns} FROM {table} WHERE ?1 OR owner = ?2 ORDER BY created_at, rowid"
+    ))?;
+    let rows = st
+        .query_map(
+            rusqlite::params![who.admin, who.key_id.map(|k| k.to_string())],
+            from_row,
+        )?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}

@@ -79,31 +79,14 @@ impl crate::VoiceStore for SqliteStore {
     }
 
     async fn get_voice(&self, id: Uuid) -> StoreResult<VoiceRecord> {
-        self.call(move |c| {
-            Ok(c.query_row(
-                &format!("SELECT {COLUMNS} FROM voices WHERE id = ?1"),
-                [id.to_string()],
-                from_row,
-            )?)
-        })
-        .await
+        self.call(move |c| super::row_by_id(c, "voices", COLUMNS, id, from_row))
+            .await
     }
 
     async fn list_voices(&self, who: &Principal) -> StoreResult<Vec<VoiceRecord>> {
         let who = who.clone();
-        self.call(move |c| {
-            let mut st = c.prepare(&format!(
-                "SELECT {COLUMNS} FROM voices WHERE ?1 OR owner = ?2 ORDER BY created_at, rowid"
-            ))?;
-            let rows = st
-                .query_map(
-                    params![who.admin, who.key_id.map(|k| k.to_string())],
-                    from_row,
-                )?
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(rows)
-        })
-        .await
+        self.call(move |c| super::visible_rows(c, "voices", COLUMNS, &who, from_row))
+            .await
     }
 
     async fn update_voice(&self, id: Uuid, patch: VoicePatch) -> StoreResult<VoiceRecord> {
