@@ -129,6 +129,12 @@ pub async fn get_usage(
         Some(d) => checked_day("to", d)?,
         None => today,
     };
+    if from > to {
+        return Err(ApiError::invalid(
+            "from",
+            format!("from {from} is after to {to}"),
+        ));
+    }
     let wanted = match p.key {
         Some(k) => Some(Uuid::parse_str(&k).map_err(|_| ApiError::invalid("key", "not a key id"))?),
         None => None,

@@ -219,6 +219,13 @@ async fn keys_are_required_checked_and_never_stored_or_logged() {
         .await
         .unwrap();
     assert_eq!(error_code(r, 403).await, "FORBIDDEN");
+    let r = c
+        .get(s.url("/v1/usage?from=2026-11-30&to=2026-11-01"))
+        .bearer_auth(&bob)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(r, 400).await, "INVALID_REQUEST");
     let all: Value = c
         .get(s.url("/v1/usage"))
         .header("x-api-key", &admin)
@@ -264,6 +271,8 @@ async fn keys_are_required_checked_and_never_stored_or_logged() {
         log.contains("INVALID_API_KEY"),
         "refusals are logged:\n{log}"
     );
+    // Not a terminal: plain text, no colour codes in a log file.
+    assert!(!log.contains('\u{1b}'), "ANSI escapes in the log:\n{log}");
 }
 
 #[tokio::test]
@@ -335,6 +344,58 @@ async fn limits_hold_exactly_under_concurrent_clients() {
     assert_eq!(ok, 3);
     let r = post_speech(&c, &s, &quota, "A").await;
     assert_eq!(error_code(r, 429).await, "USAGE_LIMIT_EXCEEDED");
+}
+
+#[test]
+fn keys_and_usage_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let missing = dir.path().join("typo");
+    let m = missing.to_str().unwrap();
+    // Reading or revoking on a mistyped data directory is an error, not a
+    // fresh empty database.
+    for args in [
+        vec!["keys", "list", "--data-dir", m],
+        vec!["keys", "revoke", "ci", "--data-dir", m],
+        vec!["usage", "--data-dir", m],
+    ] {
+        let out = common::run(&args);
+        assert!(!out.status.success(), "{args:?} succeeded");
+        assert!(
+            common::stderr(&out).contains("no database"),
+            "{}",
+            common::stderr(&out)
+        );
+    }
+    assert!(!missing.exists(), "a database was made on a read");
+    // A name reused after its key was revoked names the live key.
+    for _ in 0..2 {
+        let out = common::run(&["keys", "create", "--name", "ci", "--data-dir", d]);
+        assert!(out.status.success(), "{}", common::stderr(&out));
+        let out = common::run(&["keys", "revoke", "ci", "--data-dir", d]);
+        assert!(out.status.success(), "{}", common::stderr(&out));
+    }
+    let out = common::run(&["keys", "list", "--json", "--data-dir", d]);
+    let keys: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let revoked = keys.as_array().unwrap().iter();
+    assert_eq!(revoked.filter(|k| !k["revoked_at"].is_null()).count(), 2);
+    // Bad dates name the flag.
+    let out = common::run(&["usage", "--from", "2026-13-01", "--data-dir", d]);
+    assert!(
+        common::stderr(&out).contains("--from"),
+        "{}",
+        common::stderr(&out)
+    );
+    let out = common::run(&[
+        "usage",
+        "--from",
+        "2026-11-30",
+        "--to",
+        "2026-11-01",
+        "--data-dir",
+        d,
+    ]);
+    assert!(!out.status.success());
 }
 
 #[test]
