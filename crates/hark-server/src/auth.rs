@@ -93,7 +93,13 @@ pub async fn scope<F: std::future::Future>(caller: Caller, fut: F) -> F::Output 
 /// `?api_key=`.
 fn presented_key(req: &Request) -> Option<String> {
     let h = req.headers();
-    if let Some(v) = h.get("x-api-key").and_then(|v| v.to_str().ok()) {
+    // An empty `x-api-key` (a client's unset variable) does not hide a
+    // key in `Authorization`.
+    if let Some(v) = h
+        .get("x-api-key")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.trim().is_empty())
+    {
         return Some(v.trim().to_string());
     }
     if let Some(v) = h

@@ -107,6 +107,15 @@ async fn keys_are_required_checked_and_never_stored_or_logged() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
+    // An empty x-api-key (an unset variable) does not hide the bearer key.
+    let r = c
+        .get(s.url("/v1/models"))
+        .header("x-api-key", "")
+        .bearer_auth(&bob)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
     // Every dialect, streaming included, is counted.
     let r = post_speech(&c, &s, &bob, "Hello from Bob.").await;
     assert_eq!(r.status(), 200);
@@ -343,7 +352,11 @@ async fn limits_hold_exactly_under_concurrent_clients() {
     }
     assert_eq!(ok, 3);
     let r = post_speech(&c, &s, &quota, "A").await;
-    assert_eq!(error_code(r, 429).await, "USAGE_LIMIT_EXCEEDED");
+    assert_eq!(r.status(), 429);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "USAGE_LIMIT_EXCEEDED");
+    // The field this dialect's text is in.
+    assert_eq!(body["error"]["param"], "input", "{body}");
 }
 
 #[test]
