@@ -49,6 +49,13 @@ fn database_bytes(s: &Server) -> Vec<u8> {
             .to_string_lossy()
             .starts_with("hark.db")
         {
+            // Only the owner reads it: customers' texts, key hashes.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = std::fs::metadata(&p).unwrap().permissions().mode();
+                assert_eq!(mode & 0o077, 0, "{} is mode {mode:o}", p.display());
+            }
             all.extend(std::fs::read(p).unwrap());
         }
     }
