@@ -162,6 +162,21 @@ async fn keys_are_required_checked_and_never_stored_or_logged() {
         .unwrap();
     let carol = made["key"].as_str().unwrap().to_string();
     let carol_id = made["id"].as_str().unwrap().to_string();
+    // Names are bounded and printable: they end up in terminal tables.
+    for name in [
+        "x".repeat(101),
+        "red\u{1b}[31m".to_string(),
+        "  ".to_string(),
+    ] {
+        let r = c
+            .post(s.url("/v1/keys"))
+            .header("x-api-key", &admin)
+            .json(&json!({ "name": name }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(error_code(r, 400).await, "INVALID_REQUEST", "{name:?}");
+    }
     let listed = c
         .get(s.url("/v1/keys"))
         .header("x-api-key", &admin)
@@ -388,6 +403,15 @@ fn keys_and_usage_on_the_command_line() {
         );
     }
     assert!(!missing.exists(), "a database was made on a read");
+    let out = common::run(&[
+        "keys",
+        "create",
+        "--name",
+        &"k".repeat(101),
+        "--data-dir",
+        d,
+    ]);
+    assert!(!out.status.success(), "a 101-character key name");
     // A name reused after its key was revoked names the live key.
     for _ in 0..2 {
         let out = common::run(&["keys", "create", "--name", "ci", "--data-dir", d]);

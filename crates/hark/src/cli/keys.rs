@@ -109,7 +109,8 @@ pub fn run(home: &std::path::Path, command: KeysCommand) -> anyhow::Result<()> {
             json,
             dir,
         } => {
-            anyhow::ensure!(!name.trim().is_empty(), "--name must not be empty");
+            let name = hark_server::auth::check_key_name(&name)
+                .map_err(|m| anyhow::anyhow!("--name: {m}"))?;
             let store = open_store(&dir.resolve(home))?;
             let made = block_on(store.create_key(NewKey {
                 name,
