@@ -93,7 +93,13 @@ pub async fn scope<F: std::future::Future>(caller: Caller, fut: F) -> F::Output 
 /// `?api_key=`.
 fn presented_key(req: &Request) -> Option<String> {
     let h = req.headers();
-    if let Some(v) = h.get("x-api-key").and_then(|v| v.to_str().ok()) {
+    // An empty `x-api-key` (a client's unset variable) does not hide a
+    // key in `Authorization`.
+    if let Some(v) = h
+        .get("x-api-key")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.trim().is_empty())
+    {
         return Some(v.trim().to_string());
     }
     if let Some(v) = h
@@ -217,6 +223,27 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     }
 }
 
+/// Longest key name: names are shown in `hark keys list` and usage tables.
+pub const MAX_KEY_NAME_CHARS: usize = 100;
+
+/// A key's name, trimmed: not empty, at most [`MAX_KEY_NAME_CHARS`], no
+/// control characters (it is printed on terminals).
+pub fn check_key_name(name: &str) -> Result<String, String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err("a key needs a name".into());
+    }
+    if name.chars().count() > MAX_KEY_NAME_CHARS {
+        return Err(format!(
+            "a key's name is at most {MAX_KEY_NAME_CHARS} characters"
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err("a key's name has no control characters".into());
+    }
+    Ok(name.to_string())
+}
+
 /// Refuses a caller that is not an admin: 403 FORBIDDEN.
 pub fn require_admin(who: &Principal) -> Result<(), ApiError> {
     if who.admin {
@@ -263,9 +290,7 @@ pub async fn create_key(
     ApiJson(b): ApiJson<CreateKeyBody>,
 ) -> Result<Response, ApiError> {
     require_admin(&who)?;
-    if b.name.trim().is_empty() {
-        return Err(ApiError::invalid("name", "a key needs a name"));
-    }
+    let name = check_key_name(&b.name).map_err(|m| ApiError::invalid("name", m))?;
     if b.max_concurrency == Some(0) || b.rpm == Some(0) {
         return Err(ApiError::invalid(
             "max_concurrency",
@@ -275,7 +300,7 @@ pub async fn create_key(
     let made = state
         .store
         .create_key(NewKey {
-            name: b.name,
+            name,
             admin: b.admin,
             limits: KeyLimits {
                 max_concurrency: b.max_concurrency,

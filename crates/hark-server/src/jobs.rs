@@ -204,7 +204,7 @@ pub async fn submit(
         .find_map(|m| EngineKind::from_model_id(&m))
         .map(EngineKind::model_id)
         .unwrap_or("unknown");
-    crate::usage::charge(&state, &caller, model, chars).await?;
+    crate::usage::charge(&state, &caller, model, chars, "input").await?;
     let job = state
         .store
         .create_job(NewJob {

@@ -92,7 +92,7 @@ impl EncodedStream {
         let model = chunks.voice.model_id;
         let meter = match crate::auth::current() {
             Some(caller) => {
-                crate::usage::charge(state, &caller, model, chars).await?;
+                crate::usage::charge(state, &caller, model, chars, text_param(req.dialect)).await?;
                 Some(Meter {
                     store: state.store.clone(),
                     key_id: caller.principal.key_id,
@@ -304,4 +304,14 @@ fn audio_response(mime: &'static str, body: Body) -> Response {
     r.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
     r
+}
+
+/// The field that holds the text in each dialect's body, for errors about
+/// the text (a quota refusal names the field the client sent).
+pub fn text_param(dialect: &str) -> &'static str {
+    match dialect {
+        "transcript" => "transcript",
+        "openai" | "async" => "input",
+        _ => "text",
+    }
 }

@@ -29,13 +29,15 @@ use crate::state::AppState;
 
 /// Counts one request of `chars` characters of `model` for `caller`, or
 /// refuses it (429 USAGE_LIMIT_EXCEEDED, `Retry-After`: until the month
-/// ends) when it would pass the key's monthly characters. Check and count
+/// ends, naming `param`, the body's text field) when it would pass the
+/// key's monthly characters. Check and count
 /// are one store step, so concurrent requests cannot overshoot.
 pub async fn charge(
     state: &AppState,
     caller: &Caller,
     model: &str,
     chars: usize,
+    param: &str,
 ) -> Result<(), ApiError> {
     let day = usage::today();
     let month = usage::month_start(&day).map_err(store_error)?;
@@ -62,7 +64,7 @@ pub async fn charge(
                 limit.unwrap_or(0)
             ),
         )
-        .with_param("text")
+        .with_param(param)
         .retry_after(usage::seconds_to_next_month())),
     }
 }
@@ -129,6 +131,12 @@ pub async fn get_usage(
         Some(d) => checked_day("to", d)?,
         None => today,
     };
+    if from > to {
+        return Err(ApiError::invalid(
+            "from",
+            format!("from {from} is after to {to}"),
+        ));
+    }
     let wanted = match p.key {
         Some(k) => Some(Uuid::parse_str(&k).map_err(|_| ApiError::invalid("key", "not a key id"))?),
         None => None,

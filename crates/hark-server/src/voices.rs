@@ -237,11 +237,24 @@ pub async fn create(
     Extension(who): Extension<Principal>,
     ApiJson(b): ApiJson<CreateBody>,
 ) -> Result<Response, ApiError> {
-    let base = state
-        .engine
-        .catalog()
-        .resolve(&b.base_voice_id, None)
-        .map_err(|e| ApiError::from(e).with_param("base_voice_id"))?;
+    let base = match state.engine.catalog().resolve(&b.base_voice_id, None) {
+        Ok(base) => base,
+        Err(e) => {
+            // A preset of a preset: say so rather than "not found".
+            let custom = crate::resolve::find_voice(&state, &who, b.base_voice_id.trim()).await?;
+            if custom.is_some_and(|r| who.may_access(r.owner)) {
+                return Err(ApiError::invalid(
+                    "base_voice_id",
+                    format!(
+                        "'{}' is a custom voice; a custom voice's base is a built-in voice \
+                         (use that voice's base_voice_id)",
+                        b.base_voice_id
+                    ),
+                ));
+            }
+            return Err(ApiError::from(e).with_param("base_voice_id"));
+        }
+    };
     let now = hark_store::now();
     let record = VoiceRecord {
         id: Uuid::new_v4(),

@@ -49,6 +49,13 @@ fn database_bytes(s: &Server) -> Vec<u8> {
             .to_string_lossy()
             .starts_with("hark.db")
         {
+            // Only the owner reads it: customers' texts, key hashes.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = std::fs::metadata(&p).unwrap().permissions().mode();
+                assert_eq!(mode & 0o077, 0, "{} is mode {mode:o}", p.display());
+            }
             all.extend(std::fs::read(p).unwrap());
         }
     }
@@ -107,6 +114,15 @@ async fn keys_are_required_checked_and_never_stored_or_logged() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
+    // An empty x-api-key (an unset variable) does not hide the bearer key.
+    let r = c
+        .get(s.url("/v1/models"))
+        .header("x-api-key", "")
+        .bearer_auth(&bob)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
     // Every dialect, streaming included, is counted.
     let r = post_speech(&c, &s, &bob, "Hello from Bob.").await;
     assert_eq!(r.status(), 200);
@@ -146,6 +162,21 @@ async fn keys_are_required_checked_and_never_stored_or_logged() {
         .unwrap();
     let carol = made["key"].as_str().unwrap().to_string();
     let carol_id = made["id"].as_str().unwrap().to_string();
+    // Names are bounded and printable: they end up in terminal tables.
+    for name in [
+        "x".repeat(101),
+        "red\u{1b}[31m".to_string(),
+        "  ".to_string(),
+    ] {
+        let r = c
+            .post(s.url("/v1/keys"))
+            .header("x-api-key", &admin)
+            .json(&json!({ "name": name }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(error_code(r, 400).await, "INVALID_REQUEST", "{name:?}");
+    }
     let listed = c
         .get(s.url("/v1/keys"))
         .header("x-api-key", &admin)
@@ -219,6 +250,13 @@ async fn keys_are_required_checked_and_never_stored_or_logged() {
         .await
         .unwrap();
     assert_eq!(error_code(r, 403).await, "FORBIDDEN");
+    let r = c
+        .get(s.url("/v1/usage?from=2026-11-30&to=2026-11-01"))
+        .bearer_auth(&bob)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(r, 400).await, "INVALID_REQUEST");
     let all: Value = c
         .get(s.url("/v1/usage"))
         .header("x-api-key", &admin)
@@ -264,6 +302,8 @@ async fn keys_are_required_checked_and_never_stored_or_logged() {
         log.contains("INVALID_API_KEY"),
         "refusals are logged:\n{log}"
     );
+    // Not a terminal: plain text, no colour codes in a log file.
+    assert!(!log.contains('\u{1b}'), "ANSI escapes in the log:\n{log}");
 }
 
 #[tokio::test]
@@ -334,7 +374,72 @@ async fn limits_hold_exactly_under_concurrent_clients() {
     }
     assert_eq!(ok, 3);
     let r = post_speech(&c, &s, &quota, "A").await;
-    assert_eq!(error_code(r, 429).await, "USAGE_LIMIT_EXCEEDED");
+    assert_eq!(r.status(), 429);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "USAGE_LIMIT_EXCEEDED");
+    // The field this dialect's text is in.
+    assert_eq!(body["error"]["param"], "input", "{body}");
+}
+
+#[test]
+fn keys_and_usage_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let missing = dir.path().join("typo");
+    let m = missing.to_str().unwrap();
+    // Reading or revoking on a mistyped data directory is an error, not a
+    // fresh empty database.
+    for args in [
+        vec!["keys", "list", "--data-dir", m],
+        vec!["keys", "revoke", "ci", "--data-dir", m],
+        vec!["usage", "--data-dir", m],
+    ] {
+        let out = common::run(&args);
+        assert!(!out.status.success(), "{args:?} succeeded");
+        assert!(
+            common::stderr(&out).contains("no database"),
+            "{}",
+            common::stderr(&out)
+        );
+    }
+    assert!(!missing.exists(), "a database was made on a read");
+    let out = common::run(&[
+        "keys",
+        "create",
+        "--name",
+        &"k".repeat(101),
+        "--data-dir",
+        d,
+    ]);
+    assert!(!out.status.success(), "a 101-character key name");
+    // A name reused after its key was revoked names the live key.
+    for _ in 0..2 {
+        let out = common::run(&["keys", "create", "--name", "ci", "--data-dir", d]);
+        assert!(out.status.success(), "{}", common::stderr(&out));
+        let out = common::run(&["keys", "revoke", "ci", "--data-dir", d]);
+        assert!(out.status.success(), "{}", common::stderr(&out));
+    }
+    let out = common::run(&["keys", "list", "--json", "--data-dir", d]);
+    let keys: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let revoked = keys.as_array().unwrap().iter();
+    assert_eq!(revoked.filter(|k| !k["revoked_at"].is_null()).count(), 2);
+    // Bad dates name the flag.
+    let out = common::run(&["usage", "--from", "2026-13-01", "--data-dir", d]);
+    assert!(
+        common::stderr(&out).contains("--from"),
+        "{}",
+        common::stderr(&out)
+    );
+    let out = common::run(&[
+        "usage",
+        "--from",
+        "2026-11-30",
+        "--to",
+        "2026-11-01",
+        "--data-dir",
+        d,
+    ]);
+    assert!(!out.status.success());
 }
 
 #[test]

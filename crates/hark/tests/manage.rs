@@ -206,6 +206,22 @@ async fn custom_voices_are_presets_private_to_their_key() {
         .await,
         (404, "VOICE_NOT_FOUND".into())
     );
+    // A preset of a preset is a clear 400, not "not found" (for its owner).
+    let (st, v) = a
+        .send(
+            M::POST,
+            "/voices",
+            Some(json!({"name": "x", "base_voice_id": id})),
+        )
+        .await;
+    assert_eq!(st, 400, "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("custom voice"),
+        "{v}"
+    );
     assert_eq!(
         a.code(
             M::POST,

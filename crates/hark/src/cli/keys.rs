@@ -61,8 +61,33 @@ pub enum KeysCommand {
 
 pub fn open_store(dir: &std::path::Path) -> anyhow::Result<hark_store::sqlite::SqliteStore> {
     let db = dir.join("hark.db");
+    eprintln_if_new(&db);
     hark_store::sqlite::SqliteStore::open(&db)
         .map_err(|e| anyhow::anyhow!("cannot open the store {}: {e}", db.display()))
+}
+
+/// The store at `dir`, which must exist: reading or revoking on a
+/// mistyped `--data-dir` would otherwise make an empty database there and
+/// report nothing wrong.
+pub fn open_existing_store(
+    dir: &std::path::Path,
+) -> anyhow::Result<hark_store::sqlite::SqliteStore> {
+    let db = dir.join("hark.db");
+    anyhow::ensure!(
+        db.is_file(),
+        "no database at {} (the server makes it on its first start: `hark serve --data-dir {}`)",
+        db.display(),
+        dir.display()
+    );
+    open_store(dir)
+}
+
+/// Says where a new database is being made, so that a key made on a
+/// mistyped `--data-dir` does not go unnoticed.
+fn eprintln_if_new(db: &std::path::Path) {
+    if !db.exists() {
+        eprintln!("hark: no database yet: making {}", db.display());
+    }
 }
 
 /// A small runtime for the store's async interface.
@@ -84,7 +109,8 @@ pub fn run(home: &std::path::Path, command: KeysCommand) -> anyhow::Result<()> {
             json,
             dir,
         } => {
-            anyhow::ensure!(!name.trim().is_empty(), "--name must not be empty");
+            let name = hark_server::auth::check_key_name(&name)
+                .map_err(|m| anyhow::anyhow!("--name: {m}"))?;
             let store = open_store(&dir.resolve(home))?;
             let made = block_on(store.create_key(NewKey {
                 name,
@@ -110,7 +136,7 @@ pub fn run(home: &std::path::Path, command: KeysCommand) -> anyhow::Result<()> {
             }
         }
         KeysCommand::List { json, dir } => {
-            let store = open_store(&dir.resolve(home))?;
+            let store = open_existing_store(&dir.resolve(home))?;
             let keys = block_on(store.list_keys())??;
             if json {
                 let v: Vec<_> = keys.iter().map(hark_server::auth::key_json).collect();
@@ -141,9 +167,13 @@ pub fn run(home: &std::path::Path, command: KeysCommand) -> anyhow::Result<()> {
             }
         }
         KeysCommand::Revoke { key, dir } => {
-            let store = open_store(&dir.resolve(home))?;
+            let store = open_existing_store(&dir.resolve(home))?;
             let keys = block_on(store.list_keys())??;
             let k = pick(&keys, &key)?;
+            if k.revoked_at.is_some() {
+                eprintln!("hark: key '{}' ({}) was already revoked", k.name, k.id);
+                return Ok(());
+            }
             let done = block_on(store.revoke_key(k.id))??;
             eprintln!("hark: revoked key '{}' ({})", done.name, done.id);
         }
@@ -161,6 +191,15 @@ fn pick<'a>(keys: &'a [KeyRecord], which: &str) -> anyhow::Result<&'a KeyRecord>
         keys.iter()
             .filter(|k| k.name == which || (which.len() >= 6 && k.prefix.starts_with(which)))
             .collect()
+    };
+    // A name may be reused once its key is revoked: the live key is meant.
+    let found = if found.len() > 1 && found.iter().any(|k| k.revoked_at.is_none()) {
+        found
+            .into_iter()
+            .filter(|k| k.revoked_at.is_none())
+            .collect()
+    } else {
+        found
     };
     match found.as_slice() {
         [k] => Ok(k),

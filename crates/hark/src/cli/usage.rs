@@ -7,7 +7,7 @@ use clap::Args;
 use hark_store::usage::{self, UsageQuery};
 use hark_store::{KeyStore, PriceTable, UsageStore};
 
-use super::keys::{block_on, open_store, DataDirArg};
+use super::keys::{block_on, open_existing_store, DataDirArg};
 
 #[derive(Debug, Args)]
 pub struct UsageArgs {
@@ -40,19 +40,27 @@ pub fn load_prices(explicit: Option<&Path>, data_dir: &Path) -> anyhow::Result<P
     }
 }
 
+/// A day as `YYYY-MM-DD`, or an error naming the flag.
+fn checked_day(flag: &str, d: String) -> anyhow::Result<String> {
+    usage::parse_day(&d)
+        .map(|_| d.clone())
+        .map_err(|_| anyhow::anyhow!("{flag} '{d}' is not a date: expected YYYY-MM-DD"))
+}
+
 pub fn run(home: &Path, args: UsageArgs) -> anyhow::Result<()> {
     let dir = args.dir.resolve(home);
     let prices = load_prices(args.prices.as_deref(), &dir)?;
-    let store = open_store(&dir)?;
+    let store = open_existing_store(&dir)?;
     let today = usage::today();
     let from = match args.from {
-        Some(d) => usage::parse_day(&d).map(|_| d)?,
+        Some(d) => checked_day("--from", d)?,
         None => usage::month_start(&today)?,
     };
     let to = match args.to {
-        Some(d) => usage::parse_day(&d).map(|_| d)?,
+        Some(d) => checked_day("--to", d)?,
         None => today,
     };
+    anyhow::ensure!(from <= to, "--from {from} is after --to {to}");
     let keys = block_on(store.list_keys())??;
     let key_id = match &args.key {
         Some(k) => Some(
