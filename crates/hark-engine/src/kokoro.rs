@@ -33,7 +33,7 @@ pub const MODEL_FILE: &str = "kokoro-v1.0.int8.onnx";
 /// The first utterance of a streamed request is cut this short (in tokens,
 /// at a clause, else a word): Kokoro has no audio before the whole
 /// utterance is done, and it makes ~4 s of audio per second on 2 cores.
-pub const HEAD_TOKENS: usize = 32;
+pub const HEAD_TOKENS: usize = 24;
 
 /// The installed model: where it lies and its vocabulary.
 #[derive(Debug, Clone)]
