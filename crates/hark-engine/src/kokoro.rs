@@ -11,13 +11,11 @@
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 use unicode_normalization::UnicodeNormalization;
 
 use crate::align::{self, ClauseIds, WordTiming};
-use crate::pool::{Lease, Pool};
+use crate::sessions::Sessions;
 use crate::EngineError;
 
 /// Native rate of the model's audio.
@@ -543,26 +541,8 @@ impl KokoroSession {
 
 /// The model's sessions, shared by every Kokoro voice: a wide one for a
 /// lone inference and narrow 1-thread ones for parallel inferences, picked
-/// per utterance by load as for Piper voices (`crate::sessions`).
-pub struct KokoroSessions {
-    wide: Option<Mutex<Option<KokoroSession>>>,
-    narrow: Option<Pool<KokoroSession>>,
-    active: AtomicUsize,
-    make_wide: Box<dyn Fn() -> Result<KokoroSession, EngineError> + Send + Sync>,
-}
-
-enum KLease<'a> {
-    Wide(std::sync::MutexGuard<'a, Option<KokoroSession>>),
-    Narrow(Lease<'a, KokoroSession>),
-}
-
-struct Active<'a>(&'a AtomicUsize);
-
-impl Drop for Active<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
-    }
-}
+/// per utterance by load as for Piper voices ([`crate::sessions::Sessions`]).
+pub struct KokoroSessions(Sessions<KokoroSession>);
 
 impl KokoroSessions {
     pub fn new(
@@ -572,16 +552,12 @@ impl KokoroSessions {
         narrow: usize,
         shared: bool,
     ) -> Self {
-        let (e1, m1) = (env.clone(), model.clone());
-        KokoroSessions {
-            wide: (wide_threads > 0).then(|| Mutex::new(None)),
-            narrow: (narrow > 0)
-                .then(|| Pool::new(narrow, move || KokoroSession::load(&e1, &m1, 1, false))),
-            active: AtomicUsize::new(0),
-            make_wide: Box::new(move || {
-                KokoroSession::load(&env, &model, if shared { 0 } else { wide_threads }, true)
-            }),
-        }
+        KokoroSessions(Sessions::new(
+            wide_threads,
+            narrow,
+            shared,
+            move |threads, spin| KokoroSession::load(&env, &model, threads, spin),
+        ))
     }
 
     /// Runs one utterance on the best session for the current load.
@@ -592,64 +568,14 @@ impl KokoroSessions {
         speed: f32,
         priority: u64,
     ) -> Result<KokoroOutput, EngineError> {
-        let others = self.active.fetch_add(1, Ordering::SeqCst);
-        let _active = Active(&self.active);
-        let mut lease = self.lease(others == 0, priority)?;
-        let s = match &mut lease {
-            KLease::Wide(g) => match g.as_mut() {
-                Some(s) => s,
-                None => return Err(EngineError::Inference("wide session missing".into())),
-            },
-            KLease::Narrow(l) => &mut **l,
-        };
-        s.infer(tokens, style, speed)
-    }
-
-    fn lease(&self, alone: bool, priority: u64) -> Result<KLease<'_>, EngineError> {
-        if let (true, Some(wide)) = (alone || self.narrow.is_none(), &self.wide) {
-            let guard = if self.narrow.is_none() {
-                Some(wide.lock().unwrap_or_else(|p| p.into_inner()))
-            } else {
-                match wide.try_lock() {
-                    Ok(g) => Some(g),
-                    Err(std::sync::TryLockError::Poisoned(p)) => Some(p.into_inner()),
-                    Err(std::sync::TryLockError::WouldBlock) => None,
-                }
-            };
-            if let Some(mut g) = guard {
-                if g.is_none() {
-                    *g = Some((self.make_wide)()?);
-                }
-                return Ok(KLease::Wide(g));
-            }
-        }
-        match &self.narrow {
-            Some(pool) => Ok(KLease::Narrow(pool.get(priority)?)),
-            None => Err(EngineError::Inference("no sessions configured".into())),
-        }
+        self.0.with(priority, |s| s.infer(tokens, style, speed))
     }
 
     /// Loads the wide session and `narrow` narrow ones and runs a short
     /// utterance on each (a fresh session's first run plans its memory).
     pub fn warm(&self, narrow: usize, tokens: &[i64], style: &[f32]) -> Result<(), EngineError> {
-        if let Some(wide) = &self.wide {
-            let mut g = wide.lock().unwrap_or_else(|p| p.into_inner());
-            if g.is_none() {
-                *g = Some((self.make_wide)()?);
-            }
-            if let Some(s) = g.as_mut() {
-                s.infer(tokens, style, 1.0)?;
-            }
-        }
-        if let Some(pool) = &self.narrow {
-            let mut leases: Vec<_> = (0..narrow.min(pool.max()))
-                .map(|_| pool.get(0))
-                .collect::<Result<_, _>>()?;
-            for l in leases.iter_mut() {
-                l.infer(tokens, style, 1.0)?;
-            }
-        }
-        Ok(())
+        self.0
+            .warm(narrow, |s| s.infer(tokens, style, 1.0).map(|_| ()))
     }
 }
 

@@ -113,19 +113,22 @@ impl VoiceModel {
     }
 }
 
-/// A voice's sessions (see the module doc).
-pub struct VoiceSessions {
-    wide: Option<Mutex<Option<VoiceModel>>>,
-    narrow: Option<Pool<VoiceModel>>,
+/// One model's sessions (see the module doc): a wide one for a lone
+/// inference and narrow 1-thread ones for parallel inferences, picked per
+/// inference by the current load. Piper voices ([`VoiceSessions`]) and
+/// Kokoro ([`crate::kokoro::KokoroSessions`]) both run on it.
+pub struct Sessions<M> {
+    wide: Option<Mutex<Option<M>>>,
+    narrow: Option<Pool<M>>,
     /// Inferences running now, on either kind.
     active: AtomicUsize,
-    make_wide: Box<dyn Fn() -> Result<VoiceModel, EngineError> + Send + Sync>,
+    make_wide: Box<dyn Fn() -> Result<M, EngineError> + Send + Sync>,
 }
 
 /// A session on loan for one inference.
-enum SessionLease<'a> {
-    Wide(std::sync::MutexGuard<'a, Option<VoiceModel>>),
-    Narrow(Lease<'a, VoiceModel>),
+enum SessionLease<'a, M> {
+    Wide(std::sync::MutexGuard<'a, Option<M>>),
+    Narrow(Lease<'a, M>),
 }
 
 /// Counts an inference as active for as long as it lives.
@@ -137,44 +140,33 @@ impl Drop for ActiveGuard<'_> {
     }
 }
 
-impl VoiceSessions {
+impl<M: 'static> Sessions<M> {
+    /// `load(threads, spin)` makes one session: the wide one with
+    /// `wide_threads` (0: the environment's shared pool, when `shared`) and
+    /// spinning threads, the `narrow` ones with one thread each.
     pub fn new(
-        env: ort::environment::Environment,
-        onnx: PathBuf,
         wide_threads: usize,
         narrow: usize,
-        split: bool,
         shared: bool,
+        load: impl Fn(usize, bool) -> Result<M, EngineError> + Send + Sync + 'static,
     ) -> Self {
-        let (e1, o1) = (env.clone(), onnx.clone());
-        VoiceSessions {
+        let load = std::sync::Arc::new(load);
+        let narrow_load = load.clone();
+        Sessions {
             wide: (wide_threads > 0).then(|| Mutex::new(None)),
-            narrow: (narrow > 0)
-                .then(|| Pool::new(narrow, move || VoiceModel::load(&e1, &o1, 1, false, split))),
+            narrow: (narrow > 0).then(|| Pool::new(narrow, move || narrow_load(1, false))),
             active: AtomicUsize::new(0),
-            make_wide: Box::new(move || {
-                VoiceModel::load(
-                    &env,
-                    &onnx,
-                    if shared { 0 } else { wide_threads },
-                    true,
-                    split,
-                )
-            }),
+            make_wide: Box::new(move || load(if shared { 0 } else { wide_threads }, true)),
         }
     }
 
-    /// Runs one utterance on the best session for the current load;
-    /// `priority` orders waiters (the chunk's number in its request).
-    pub fn run(
+    /// Runs `f` on the best session for the current load; `priority`
+    /// orders waiters (the chunk's number in its request).
+    pub fn with<R>(
         &self,
-        ids: &[i64],
-        scales: Scales,
-        speaker: Option<i64>,
         priority: u64,
-        low_latency: bool,
-        emit: &mut Emit<'_>,
-    ) -> Result<(), EngineError> {
+        f: impl FnOnce(&mut M) -> Result<R, EngineError>,
+    ) -> Result<R, EngineError> {
         let others = self.active.fetch_add(1, Ordering::SeqCst);
         let _active = ActiveGuard(&self.active);
         let mut lease = self.lease(others == 0, priority)?;
@@ -185,10 +177,10 @@ impl VoiceSessions {
             },
             SessionLease::Narrow(l) => &mut **l,
         };
-        model.run(ids, scales, speaker, low_latency, emit)
+        f(model)
     }
 
-    fn lease(&self, alone: bool, priority: u64) -> Result<SessionLease<'_>, EngineError> {
+    fn lease(&self, alone: bool, priority: u64) -> Result<SessionLease<'_, M>, EngineError> {
         let try_wide = alone || self.narrow.is_none();
         if let (true, Some(wide)) = (try_wide, &self.wide) {
             let guard = if self.narrow.is_none() {
@@ -213,17 +205,21 @@ impl VoiceSessions {
         }
     }
 
-    /// Loads the sessions ahead of use and runs one utterance on each (the
-    /// first run of a fresh session pays for memory planning).
-    pub fn warm(&self, narrow: usize, ids: &[i64], scales: Scales) -> Result<(), EngineError> {
-        let mut sink = |_: Vec<f32>, _: Option<&[f32]>, _: usize| true;
+    /// Loads the wide session and `narrow` narrow ones ahead of use and
+    /// runs `f` once on each (the first run of a fresh session pays for
+    /// memory planning).
+    pub fn warm(
+        &self,
+        narrow: usize,
+        mut f: impl FnMut(&mut M) -> Result<(), EngineError>,
+    ) -> Result<(), EngineError> {
         if let Some(wide) = &self.wide {
             let mut g = wide.lock().unwrap_or_else(|p| p.into_inner());
             if g.is_none() {
                 *g = Some((self.make_wide)()?);
             }
             if let Some(m) = g.as_mut() {
-                m.run(ids, scales, None, true, &mut sink)?;
+                f(m)?;
             }
         }
         if let Some(pool) = &self.narrow {
@@ -231,9 +227,52 @@ impl VoiceSessions {
                 .map(|_| pool.get(0))
                 .collect::<Result<_, _>>()?;
             for l in leases.iter_mut() {
-                l.run(ids, scales, None, true, &mut sink)?;
+                f(l)?;
             }
         }
         Ok(())
+    }
+}
+
+/// A Piper voice's sessions.
+pub struct VoiceSessions(Sessions<VoiceModel>);
+
+impl VoiceSessions {
+    pub fn new(
+        env: ort::environment::Environment,
+        onnx: PathBuf,
+        wide_threads: usize,
+        narrow: usize,
+        split: bool,
+        shared: bool,
+    ) -> Self {
+        VoiceSessions(Sessions::new(
+            wide_threads,
+            narrow,
+            shared,
+            move |threads, spin| VoiceModel::load(&env, &onnx, threads, spin, split),
+        ))
+    }
+
+    /// Runs one utterance on the best session for the current load;
+    /// `priority` orders waiters (the chunk's number in its request).
+    pub fn run(
+        &self,
+        ids: &[i64],
+        scales: Scales,
+        speaker: Option<i64>,
+        priority: u64,
+        low_latency: bool,
+        emit: &mut Emit<'_>,
+    ) -> Result<(), EngineError> {
+        self.0
+            .with(priority, |m| m.run(ids, scales, speaker, low_latency, emit))
+    }
+
+    /// Loads the sessions ahead of use and runs one utterance on each.
+    pub fn warm(&self, narrow: usize, ids: &[i64], scales: Scales) -> Result<(), EngineError> {
+        let mut sink = |_: Vec<f32>, _: Option<&[f32]>, _: usize| true;
+        self.0
+            .warm(narrow, |m| m.run(ids, scales, None, true, &mut sink))
     }
 }
