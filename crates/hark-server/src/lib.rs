@@ -1,26 +1,17 @@
-//! Hark's HTTP server: three request dialects over one internal request.
+//! Hark's server: every surface over one internal request.
 //!
-//! A request's path: dialect adapter (`dialect/`) -> [`speech::SpeechRequest`]
-//! -> admission ([`state::AppState::admit`]) -> engine chunk stream ->
-//! audio pipeline -> whole, chunked or SSE body ([`speech`]).
-//! Every request passes [`auth::authenticate`] (API keys); the routes
-//! that make audio also pass [`limits::enforce`] (per-key concurrency and
-//! rate), and the speech path bills usage ([`usage`]).
+//! Layout: [`app`] (state and admission, keys, limits, usage, the error
+//! type), [`http`] (the request dialects, voices, dictionaries, jobs) and
+//! the realtime surfaces. A request's path: dialect adapter ->
+//! [`http::speech::SpeechRequest`] -> admission
+//! ([`app::state::AppState::admit`]) -> engine chunk stream -> audio
+//! pipeline -> whole, chunked or SSE body ([`http::speech`]). Every request
+//! passes [`app::auth::authenticate`] (API keys); the routes that make audio
+//! also pass [`app::limits::enforce`] (per-key concurrency and rate), and
+//! the speech path bills usage ([`app::usage`]).
 
-pub mod auth;
-pub mod dialect;
-pub mod dicts;
-pub mod error;
-pub mod extract;
-pub mod jobs;
-pub mod limits;
-pub mod middleware;
-pub mod openapi;
-pub mod resolve;
-pub mod speech;
-pub mod state;
-pub mod usage;
-pub mod voices;
+pub mod app;
+pub mod http;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -33,12 +24,15 @@ use axum::{Json, Router};
 use hark_engine::{Engine, EngineKind, ErrorCode};
 use serde_json::json;
 
-pub use error::ApiError;
-pub use state::{AppState, ServerConfig};
+pub use app::error::ApiError;
+pub use app::state::{AppState, ServerConfig};
+
+use app::{auth, limits, middleware, usage};
+use http::{dicts, jobs, openapi, voices};
 
 /// The whole HTTP surface.
 pub fn router(state: AppState) -> Router {
-    use dialect::{flat, openai, transcript};
+    use http::dialect::{flat, openai, transcript};
     let limited = || axum::middleware::from_fn_with_state(state.clone(), limits::enforce);
     // Routes that make audio: per-key concurrency and rate limits.
     let transcript_speech = Router::new()

@@ -109,7 +109,7 @@ pub fn run(home: &std::path::Path, command: KeysCommand) -> anyhow::Result<()> {
             json,
             dir,
         } => {
-            let name = hark_server::auth::check_key_name(&name)
+            let name = hark_server::app::auth::check_key_name(&name)
                 .map_err(|m| anyhow::anyhow!("--name: {m}"))?;
             let store = open_store(&dir.resolve(home))?;
             let made = block_on(store.create_key(NewKey {
@@ -122,7 +122,7 @@ pub fn run(home: &std::path::Path, command: KeysCommand) -> anyhow::Result<()> {
                 },
             }))??;
             if json {
-                let mut v = hark_server::auth::key_json(&made.record);
+                let mut v = hark_server::app::auth::key_json(&made.record);
                 v["key"] = serde_json::Value::String(made.secret);
                 println!("{}", serde_json::to_string_pretty(&v)?);
             } else {
@@ -139,7 +139,7 @@ pub fn run(home: &std::path::Path, command: KeysCommand) -> anyhow::Result<()> {
             let store = open_existing_store(&dir.resolve(home))?;
             let keys = block_on(store.list_keys())??;
             if json {
-                let v: Vec<_> = keys.iter().map(hark_server::auth::key_json).collect();
+                let v: Vec<_> = keys.iter().map(hark_server::app::auth::key_json).collect();
                 println!("{}", serde_json::to_string_pretty(&v)?);
             } else {
                 println!(

@@ -92,7 +92,9 @@ pub fn run(config: EngineConfig, args: ServeArgs) -> anyhow::Result<()> {
         eprintln!("hark: --no-auth: API keys are not checked (loopback only)");
     } else {
         let made = rt
-            .block_on(hark_server::auth::bootstrap_admin_key(&*store, &data_dir))
+            .block_on(hark_server::app::auth::bootstrap_admin_key(
+                &*store, &data_dir,
+            ))
             .map_err(|e| anyhow::anyhow!("cannot make the first admin key: {e}"))?;
         if let Some(path) = made {
             // The path only: the secret never goes into the log stream.

@@ -7,7 +7,7 @@ use std::time::Duration;
 use hark_engine::{Engine, ErrorCode};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::error::ApiError;
+use crate::app::error::ApiError;
 
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
@@ -69,7 +69,7 @@ pub struct AppState {
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
     pub started: std::time::Instant,
     /// Per-key rate limiters and in-flight slots.
-    pub limiters: Arc<crate::limits::Limiters>,
+    pub limiters: Arc<crate::app::limits::Limiters>,
     /// Wakes the async job workers when a job is submitted.
     pub job_wakeup: Arc<tokio::sync::Notify>,
 }

@@ -16,10 +16,10 @@ use hark_text::dictionary::Dictionary;
 use serde_json::Value;
 use uuid::Uuid;
 
-pub use crate::auth::store_error;
-use crate::error::ApiError;
-use crate::speech::SpeechRequest;
-use crate::state::AppState;
+pub use crate::app::auth::store_error;
+use crate::app::error::ApiError;
+use crate::app::state::AppState;
+use crate::http::speech::SpeechRequest;
 
 /// Most dictionaries one request may name.
 pub const MAX_DICTIONARIES: usize = 8;

@@ -1,7 +1,7 @@
 //! Pronunciation dictionaries, dialect 2's paths
 //! (`/waves/v1/pronunciation-dicts`), owned per key. Any dialect applies
 //! them by id (`pronunciation_dicts`, `pronunciation_dictionary_locators`,
-//! `pronunciation_dict_ids`); see [`crate::resolve`].
+//! `pronunciation_dict_ids`); see [`crate::http::resolve`].
 //!
 //! The collection path takes the id in the body for `PATCH` and `DELETE`,
 //! as the dialect's clients send it; `/{id}` paths work too.
@@ -17,10 +17,10 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::error::ApiError;
-use crate::extract::ApiJson;
-use crate::resolve::{forbidden, store_error};
-use crate::state::AppState;
+use crate::app::error::ApiError;
+use crate::app::extract::ApiJson;
+use crate::app::state::AppState;
+use crate::http::resolve::{forbidden, store_error};
 
 const MAX_NAME_CHARS: usize = 100;
 

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use hark_engine::ErrorCode;
 use tracing::Instrument;
 
-use crate::error::ApiError;
+use crate::app::error::ApiError;
 
 /// The id of the request being served, for handlers and logs.
 #[derive(Debug, Clone)]

@@ -21,9 +21,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::error::ApiError;
-use crate::extract::ApiJson;
-use crate::state::AppState;
+use crate::app::error::ApiError;
+use crate::app::extract::ApiJson;
+use crate::app::state::AppState;
 
 /// Paths anyone may call without a key: liveness probes and the API
 /// description. `/status` and `/metrics` need a key (any key).

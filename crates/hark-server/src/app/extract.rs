@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use hark_engine::ErrorCode;
 use serde::de::DeserializeOwned;
 
-use crate::error::ApiError;
+use crate::app::error::ApiError;
 
 pub struct ApiJson<T>(pub T);
 

@@ -12,10 +12,10 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{check_speed, output_format};
-use crate::error::ApiError;
-use crate::extract::ApiJson;
-use crate::speech::{streaming_response, EncodedStream, SpeechRequest};
-use crate::state::AppState;
+use crate::app::error::ApiError;
+use crate::app::extract::ApiJson;
+use crate::app::state::AppState;
+use crate::http::speech::{streaming_response, EncodedStream, SpeechRequest};
 
 #[derive(Debug, Deserialize)]
 pub struct Body {
@@ -68,7 +68,7 @@ pub(crate) fn translate(
     state: &AppState,
     b: Body,
 ) -> Result<(SpeechRequest, bool, Vec<String>), ApiError> {
-    let dictionary_ids = crate::resolve::locator_ids(
+    let dictionary_ids = crate::http::resolve::locator_ids(
         b.pronunciation_dictionary_locators
             .as_deref()
             .unwrap_or(&[]),
@@ -141,7 +141,7 @@ pub async fn speech(
     ApiJson(body): ApiJson<Body>,
 ) -> Result<Response, ApiError> {
     let (mut req, sse, dicts) = translate(&state, body)?;
-    crate::resolve::prepare(
+    crate::http::resolve::prepare(
         &state,
         &who,
         &mut req,

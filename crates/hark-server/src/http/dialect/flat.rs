@@ -12,11 +12,11 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{check_speed, output_format};
-use crate::error::ApiError;
-use crate::extract::ApiJson;
-use crate::resolve;
-use crate::speech::{whole_response, EncodedStream, SpeechRequest};
-use crate::state::AppState;
+use crate::app::error::ApiError;
+use crate::app::extract::ApiJson;
+use crate::app::state::AppState;
+use crate::http::resolve;
+use crate::http::speech::{whole_response, EncodedStream, SpeechRequest};
 
 #[derive(Debug, Deserialize)]
 pub struct Body {

@@ -4,7 +4,7 @@
 //! and its text's characters, refused with 429 USAGE_LIMIT_EXCEEDED when
 //! that would take the key past its monthly quota) and its audio when the
 //! audio is done or abandoned ([`record_audio`]). The speech path does both
-//! for the request's own caller ([`crate::speech::EncodedStream`]).
+//! for the request's own caller ([`crate::http::speech::EncodedStream`]).
 //!
 //! Background work (async jobs) has no request around it: call [`charge`]
 //! with the submitter's [`Caller`] when accepting the job (so a job over
@@ -23,9 +23,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::auth::{store_error, Caller};
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::app::auth::{store_error, Caller};
+use crate::app::error::ApiError;
+use crate::app::state::AppState;
 
 /// Counts one request of `chars` characters of `model` for `caller`, or
 /// refuses it (429 USAGE_LIMIT_EXCEEDED, `Retry-After`: until the month

@@ -1,5 +1,5 @@
 //! The request shapes Hark speaks. Each module only translates its
-//! dialect's JSON into [`SpeechRequest`](crate::speech::SpeechRequest) and
+//! dialect's JSON into [`SpeechRequest`](crate::http::speech::SpeechRequest) and
 //! its responses back; every feature lives below, once.
 
 pub mod flat;
@@ -10,7 +10,7 @@ use hark_audio::{Container, Encoding, OutputFormat};
 use hark_engine::{ErrorCode, VoiceInfo};
 use serde_json::{json, Value};
 
-use crate::error::ApiError;
+use crate::app::error::ApiError;
 
 /// Builds an output format from a dialect's parts, with errors naming `param`.
 pub fn output_format(

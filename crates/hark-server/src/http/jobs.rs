@@ -33,14 +33,14 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::auth::store_error;
-use crate::auth::Caller;
-use crate::dialect::openai;
-use crate::error::ApiError;
-use crate::extract::{parse_json, ApiJson};
-use crate::resolve;
-use crate::speech::{EncodedStream, SpeechRequest};
-use crate::state::AppState;
+use crate::app::auth::store_error;
+use crate::app::auth::Caller;
+use crate::app::error::ApiError;
+use crate::app::extract::{parse_json, ApiJson};
+use crate::app::state::AppState;
+use crate::http::dialect::openai;
+use crate::http::resolve;
+use crate::http::speech::{EncodedStream, SpeechRequest};
 
 /// Header giving how long a result is kept, in seconds.
 pub const TTL_HEADER: &str = "x-hark-async-job-result-ttl";
@@ -204,7 +204,7 @@ pub async fn submit(
         .find_map(|m| EngineKind::from_model_id(&m))
         .map(EngineKind::model_id)
         .unwrap_or("unknown");
-    crate::usage::charge(&state, &caller, model, chars, "input").await?;
+    crate::app::usage::charge(&state, &caller, model, chars, "input").await?;
     let job = state
         .store
         .create_job(NewJob {
@@ -645,7 +645,7 @@ async fn execute(state: &AppState, job: &JobRecord) -> Result<JobResult, ApiErro
                     tracing::error!(job = %job.id, path = %path.display(), "cannot write job audio: {e}");
                     ApiError::new(ErrorCode::Internal, "the job's audio could not be stored")
                 })?;
-                crate::usage::record_audio(&*state.store, job.owner, model, seconds).await;
+                crate::app::usage::record_audio(&*state.store, job.owner, model, seconds).await;
                 if i > 0 {
                     tracing::info!(job = %job.id, model, "job made by a fallback");
                 }

@@ -11,8 +11,8 @@ use futures::stream::{self, Stream};
 use hark_audio::{AudioPipeline, OutputFormat};
 use hark_engine::{ChunkStream, ErrorCode, SynthesisRequest, WordTiming};
 
-use crate::error::ApiError;
-use crate::state::{AppState, Permit};
+use crate::app::error::ApiError;
+use crate::app::state::{AppState, Permit};
 
 /// A validated request: what to say, how, and in which format.
 #[derive(Debug, Clone)]
@@ -90,9 +90,10 @@ impl EncodedStream {
         // Bill the request's caller (and enforce its monthly quota) once the
         // request has proven valid; dropping `chunks` on refusal stops it.
         let model = chunks.voice.model_id;
-        let meter = match crate::auth::current() {
+        let meter = match crate::app::auth::current() {
             Some(caller) => {
-                crate::usage::charge(state, &caller, model, chars, text_param(req.dialect)).await?;
+                crate::app::usage::charge(state, &caller, model, chars, text_param(req.dialect))
+                    .await?;
                 Some(Meter {
                     store: state.store.clone(),
                     key_id: caller.principal.key_id,
@@ -280,7 +281,7 @@ impl Drop for EncodedStream {
         }
         if let Ok(rt) = tokio::runtime::Handle::try_current() {
             rt.spawn(async move {
-                crate::usage::record_audio(&*m.store, m.key_id, m.model, secs).await;
+                crate::app::usage::record_audio(&*m.store, m.key_id, m.model, secs).await;
             });
         }
     }

@@ -14,12 +14,12 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::dialect::voice_json;
-use crate::error::ApiError;
-use crate::extract::ApiJson;
-use crate::resolve::{find_voice, forbidden, store_error};
-use crate::speech::{EncodedStream, SpeechRequest};
-use crate::state::AppState;
+use crate::app::error::ApiError;
+use crate::app::extract::ApiJson;
+use crate::app::state::AppState;
+use crate::http::dialect::voice_json;
+use crate::http::resolve::{find_voice, forbidden, store_error};
+use crate::http::speech::{EncodedStream, SpeechRequest};
 
 const MAX_NAME_CHARS: usize = 100;
 const MAX_DESCRIPTION_CHARS: usize = 1000;
@@ -241,7 +241,8 @@ pub async fn create(
         Ok(base) => base,
         Err(e) => {
             // A preset of a preset: say so rather than "not found".
-            let custom = crate::resolve::find_voice(&state, &who, b.base_voice_id.trim()).await?;
+            let custom =
+                crate::http::resolve::find_voice(&state, &who, b.base_voice_id.trim()).await?;
             if custom.is_some_and(|r| who.may_access(r.owner)) {
                 return Err(ApiError::invalid(
                     "base_voice_id",
@@ -385,7 +386,7 @@ pub async fn preview(
                 .unwrap_or("Hello! This is how my voice sounds.");
             let mut s = SynthesisRequest::new(text);
             s.voice = Some(r.id.to_string());
-            crate::resolve::custom_voice(&state, &who, &mut s).await?;
+            crate::http::resolve::custom_voice(&state, &who, &mut s).await?;
             (r.id.to_string(), s)
         }
     };
@@ -405,7 +406,7 @@ pub async fn preview(
     )
     .await?;
     let bytes = stream.collect().await?;
-    if let Err(e) = crate::jobs::write_atomically(&path, &bytes).await {
+    if let Err(e) = crate::http::jobs::write_atomically(&path, &bytes).await {
         tracing::warn!(path = %path.display(), "preview not cached: {e}");
     }
     Ok(wav_response(bytes, "miss"))

@@ -9,11 +9,11 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{check_speed, output_format};
-use crate::error::ApiError;
-use crate::extract::ApiJson;
-use crate::resolve;
-use crate::speech::{streaming_response, whole_response, EncodedStream, SpeechRequest};
-use crate::state::AppState;
+use crate::app::error::ApiError;
+use crate::app::extract::ApiJson;
+use crate::app::state::AppState;
+use crate::http::resolve;
+use crate::http::speech::{streaming_response, whole_response, EncodedStream, SpeechRequest};
 
 /// The field dictionaries are named in, for errors.
 const DICTS: &str = "pronunciation_dict_ids";

@@ -2,7 +2,7 @@
 //! (TOO_MANY_CONCURRENT_REQUESTS) and requests per minute
 //! (RATE_LIMIT_EXCEEDED), both 429 with `Retry-After`. The monthly
 //! character quota needs the request's text, so the speech path checks it
-//! ([`crate::usage::charge`]).
+//! ([`crate::app::usage::charge`]).
 //!
 //! A concurrency slot is held by the response body: it frees when the last
 //! byte of a streamed response has gone or the client went away, not when
@@ -26,9 +26,9 @@ use http_body::Frame;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use uuid::Uuid;
 
-use crate::auth::Caller;
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::app::auth::Caller;
+use crate::app::error::ApiError;
+use crate::app::state::AppState;
 
 /// Each key's rate limiter and in-flight slots, made on its first request.
 /// A key's limits never change (keys are made and revoked, not edited), but
