@@ -110,6 +110,10 @@ pub struct SynthesisRequest {
     /// Background work (async jobs): its chunks wait behind every chunk of
     /// interactive requests.
     pub background: bool,
+    /// Added to each chunk's number when it waits for a session (lower
+    /// goes first): a live context's later utterances continue its count,
+    /// so another context's first clause overtakes them.
+    pub priority_offset: u64,
 }
 
 impl SynthesisRequest {
@@ -130,6 +134,7 @@ impl SynthesisRequest {
             normalize: true,
             dictionaries: Vec::new(),
             background: false,
+            priority_offset: 0,
         }
     }
 }
@@ -462,8 +467,10 @@ impl Engine {
         };
         // A chunk and its number -> audio pieces with their words, handed
         // to the sink as they are made.
+        // `first`: the request's first chunk (its audio is awaited, so it
+        // may come in small windows); `priority`: its place among waiters.
         type Job =
-            Box<dyn FnMut(&Chunk, u64, &mut PieceSink<'_>) -> Result<(), EngineError> + Send>;
+            Box<dyn FnMut(&Chunk, bool, u64, &mut PieceSink<'_>) -> Result<(), EngineError> + Send>;
         let low_latency = req.low_latency;
         let speed = req.speed;
         let job: Job = match &entry.source {
@@ -474,7 +481,7 @@ impl Engine {
                 let speaker = piper_speaker(files, req.speaker.as_deref())?;
                 let espeak_voice = files.espeak_voice();
                 Box::new(
-                    move |chunk: &Chunk, priority: u64, sink: &mut PieceSink<'_>| {
+                    move |chunk: &Chunk, first: bool, priority: u64, sink: &mut PieceSink<'_>| {
                         let clauses = frontend::phonemize(chunk, &espeak_voice, &reader)?;
                         if clauses.iter().all(|c| c.phonemes.trim().is_empty()) {
                             return Ok(());
@@ -515,7 +522,7 @@ impl Engine {
                             ))
                         };
                         // Only the first chunk needs its audio within the sentence.
-                        let windows = low_latency && priority == 0;
+                        let windows = low_latency && first;
                         let mut emit =
                             |audio: Vec<f32>, durations: Option<&[f32]>, total: usize| {
                                 let words = match (durations, timestamps) {
@@ -552,7 +559,7 @@ impl Engine {
                 let espeak_voice = voice.espeak;
                 let speed = req.speed;
                 Box::new(
-                    move |chunk: &Chunk, priority: u64, sink: &mut PieceSink<'_>| {
+                    move |chunk: &Chunk, first: bool, priority: u64, sink: &mut PieceSink<'_>| {
                         let clauses = frontend::phonemize(chunk, espeak_voice, &reader)?;
                         let clauses = crate::kokoro::clause_tokens(
                             &files,
@@ -565,7 +572,7 @@ impl Engine {
                         let utterances = crate::kokoro::utterances(
                             clauses,
                             files.vocab.get(&' ').copied(),
-                            low_latency && priority == 0,
+                            low_latency && first,
                         );
                         crate::kokoro::speak(
                             &sessions,
@@ -590,7 +597,7 @@ impl Engine {
                 }
                 let name = name.clone();
                 Box::new(
-                    move |chunk: &Chunk, _priority: u64, sink: &mut PieceSink<'_>| {
+                    move |chunk: &Chunk, _first: bool, _priority: u64, sink: &mut PieceSink<'_>| {
                         let text = frontend::spoken_text(chunk, &reader);
                         let wpm = (175.0 * effective_speed(speed, chunk.rate)).round() as i32;
                         let mut out = Vec::new();
@@ -606,7 +613,12 @@ impl Engine {
         };
 
         let text = req.text;
-        let background = req.background;
+        let priority_base = req.priority_offset
+            + if req.background {
+                BACKGROUND_PRIORITY
+            } else {
+                0
+            };
         let mut job = job;
         std::thread::Builder::new()
             .name("hark-synth".into())
@@ -636,9 +648,8 @@ impl Engine {
                                 };
                                 tx.send(Ok(chunk)).is_ok()
                             };
-                            let priority =
-                                index as u64 + if background { BACKGROUND_PRIORITY } else { 0 };
-                            if let Err(e) = job(&chunk, priority, &mut send) {
+                            let priority = priority_base + index as u64;
+                            if let Err(e) = job(&chunk, index == 0, priority, &mut send) {
                                 let _ = tx.send(Err(e));
                                 return;
                             }
