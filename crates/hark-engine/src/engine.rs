@@ -169,6 +169,21 @@ impl ChunkStream {
         self.rx.recv().ok()
     }
 
+    /// Next chunk, waiting at most `timeout`: None when the time ran out,
+    /// `Some(Ok(None))` at the end.
+    #[allow(clippy::type_complexity)]
+    pub fn next_timeout(
+        &self,
+        timeout: std::time::Duration,
+    ) -> Option<Result<Option<AudioChunk>, EngineError>> {
+        match self.rx.recv_timeout(timeout) {
+            Ok(Ok(c)) => Some(Ok(Some(c))),
+            Ok(Err(e)) => Some(Err(e)),
+            Err(flume::RecvTimeoutError::Disconnected) => Some(Ok(None)),
+            Err(flume::RecvTimeoutError::Timeout) => None,
+        }
+    }
+
     /// Next chunk for async callers (the server).
     pub async fn next_async(&self) -> Option<Result<AudioChunk, EngineError>> {
         self.rx.recv_async().await.ok()

@@ -104,6 +104,10 @@ pub enum EngineError {
     Espeak(#[from] hark_espeak::EspeakError),
     #[error("the request was cancelled")]
     Cancelled,
+    /// Refused by the caller's limits, quota or the server's load (a live
+    /// session's gate), with the contract's code.
+    #[error("{message}")]
+    Refused { code: ErrorCode, message: String },
 }
 
 impl EngineError {
@@ -122,6 +126,7 @@ impl EngineError {
             | EngineError::Inference(_)
             | EngineError::Espeak(_)
             | EngineError::Cancelled => ErrorCode::Internal,
+            EngineError::Refused { code, .. } => *code,
         }
     }
 

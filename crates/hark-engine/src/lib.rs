@@ -12,6 +12,7 @@ pub mod error;
 pub mod frontend;
 pub mod kokoro;
 pub mod kokoro_voices;
+pub mod live;
 pub mod models;
 pub mod onnx_patch;
 pub mod piper;

@@ -1,4 +1,5 @@
 pub mod dictionary;
+pub mod incremental;
 pub mod markup;
 pub mod normalize;
 pub mod segment;
