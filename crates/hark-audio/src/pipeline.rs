@@ -53,6 +53,17 @@ impl AudioPipeline {
         self.encode(&resampled)
     }
 
+    /// Ends a stretch of audio (a live utterance) without ending the stream:
+    /// what the resampler holds back comes out now instead of waiting for
+    /// audio that may be seconds away. The next push starts afresh.
+    pub fn flush(&mut self) -> Result<Vec<u8>, AudioError> {
+        if self.finished {
+            return Err(AudioError::Finished);
+        }
+        let tail = self.resampler.flush();
+        self.encode(&tail)
+    }
+
     /// Ends the stream: everything still held back, plus any trailer.
     pub fn finish(&mut self) -> Result<Vec<u8>, AudioError> {
         if self.finished {

@@ -32,16 +32,16 @@ use crate::{Engine, EngineError, SynthesisRequest, VoiceInfo, WordTiming};
 pub type Hold = Box<dyn std::any::Any + Send>;
 
 /// Where a live session asks before it spends: the server's per-key limits,
-/// quota, admission and usage. Called on the context's own thread (never on
-/// an async runtime's), so implementations may block.
+/// quota, admission and usage. [`LiveGate::utterance`] and
+/// [`LiveGate::spoken`] are called on the context's own thread (never on an
+/// async runtime's), so they may block; [`LiveGate::open`] must not.
 pub trait LiveGate: Send + Sync {
-    /// A context opens; Err refuses it (the error goes to that context).
-    /// The hold lives as long as the context.
+    /// A context opens (called on the session's thread, in order); Err
+    /// refuses it. The hold lives as long as the context.
     fn open(&self, context: &str) -> Result<Hold, EngineError>;
     /// An utterance of `text` is about to be synthesized with `voice`; the
     /// hold lives until its audio is made.
-    fn utterance(&self, context: &str, text: &str, voice: &VoiceInfo)
-        -> Result<Hold, EngineError>;
+    fn utterance(&self, context: &str, text: &str, voice: &VoiceInfo) -> Result<Hold, EngineError>;
     /// `seconds` of audio were made by `voice` for one utterance.
     fn spoken(&self, voice: &VoiceInfo, seconds: f64);
 }
@@ -71,6 +71,9 @@ pub enum LiveEvent {
         sample_rate: u32,
         words: Vec<WordTiming>,
     },
+    /// An utterance's audio is complete: more of this context, if any,
+    /// may be a while away (a resampler should give out what it holds).
+    UtteranceEnd { context: Arc<str>, serial: u64 },
     /// Something went wrong for this context alone; it says nothing more,
     /// but still ends with [`LiveEvent::Done`] once closed or cancelled.
     Error {
@@ -92,6 +95,7 @@ impl LiveEvent {
     pub fn serial(&self) -> u64 {
         match self {
             LiveEvent::Audio { serial, .. }
+            | LiveEvent::UtteranceEnd { serial, .. }
             | LiveEvent::Error { serial, .. }
             | LiveEvent::Done { serial, .. } => *serial,
         }
@@ -199,11 +203,12 @@ impl LiveSession {
         self.contexts.len()
     }
 
-    /// Opens context `id` speaking as `request` says (its text is ignored).
-    /// The voice is checked now; an error refuses the context. A context
-    /// of the same name that is still speaking finishes first. Returns the
-    /// new context's serial.
-    pub fn open(&mut self, id: &str, request: SynthesisRequest) -> Result<u64, EngineError> {
+    /// Opens context `id` speaking as `request` says. Its text, if any,
+    /// serves only to pick a voice for `language: "auto"`: the voice is
+    /// chosen and checked now (an error refuses the context), and kept for
+    /// every utterance. A context of the same name that is still speaking
+    /// finishes first. Returns the new context's serial.
+    pub fn open(&mut self, id: &str, mut request: SynthesisRequest) -> Result<u64, EngineError> {
         if self.is_open(id) {
             return Err(EngineError::invalid(
                 "context_id",
@@ -220,6 +225,21 @@ impl LiveSession {
             ));
         }
         let voice = self.engine.resolve_voice(&request)?.info;
+        // Asked here, in the caller's order: contexts opened one after the
+        // other take limited slots in that order.
+        let hold = self.gate.open(id)?;
+        // Pin the voice: each utterance alone might detect another language.
+        if request.voice.as_deref().is_none_or(|v| v.trim().is_empty()) {
+            request.voice = Some(voice.id.to_string());
+        }
+        if request
+            .language
+            .as_deref()
+            .is_some_and(|l| l.trim().eq_ignore_ascii_case("auto"))
+        {
+            request.language = None;
+        }
+        request.text.clear();
         let serial = self.next_serial;
         self.next_serial += 1;
         let id: Arc<str> = Arc::from(id);
@@ -242,7 +262,7 @@ impl LiveSession {
             chunks: 0,
             samples: 0,
             first_audio: None,
-            _open: None,
+            _open: hold,
         };
         std::thread::Builder::new()
             .name("hark-live".into())
@@ -377,15 +397,11 @@ struct Worker {
     samples: usize,
     first_audio: Option<Instant>,
     /// The gate's hold for the whole context.
-    _open: Option<Hold>,
+    _open: Hold,
 }
 
 impl Worker {
     fn run(&mut self, rx: flume::Receiver<Cmd>) {
-        match self.gate.open(&self.id) {
-            Ok(h) => self._open = Some(h),
-            Err(e) => self.fail(e),
-        }
         // When buffered text must be spoken even without a sentence end.
         let mut due: Option<Instant> = None;
         loop {
@@ -567,6 +583,10 @@ impl Worker {
         }
         if made > 0 {
             self.gate.spoken(&self.voice, made as f64 / rate as f64);
+            let _ = self.events.send(LiveEvent::UtteranceEnd {
+                context: self.id.clone(),
+                serial: self.serial,
+            });
         }
     }
 }

@@ -148,6 +148,9 @@ fn contexts_interleave_each_in_order() {
                 assert!(!done.contains(serial), "audio after its Done");
             }
             LiveEvent::Error { error, .. } => panic!("{error}"),
+            LiveEvent::UtteranceEnd { serial, .. } => {
+                assert!(!done.contains(serial), "utterance end after its Done");
+            }
         }
         seen.push(e);
     }

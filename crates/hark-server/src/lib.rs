@@ -12,6 +12,7 @@
 
 pub mod app;
 pub mod http;
+pub mod realtime;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -87,6 +88,11 @@ pub fn router(state: AppState) -> Router {
             "/waves/v1/pronunciation-dicts/{id}",
             get(dicts::get).patch(dicts::patch).delete(dicts::delete),
         )
+        .route(
+            "/text_to_speech/websocket/ws",
+            get(realtime::asyncflow::upgrade),
+        )
+        .route("/waves/v1/tts/live", get(realtime::waves::upgrade))
         .route("/status", get(status))
         .route("/health", get(|| async { "ok" }))
         .route("/metrics", get(metrics))

@@ -26,6 +26,10 @@ pub const MIN_EAGER_WORDS: usize = 3;
 /// of about [`RUN_ON_PIECE_CHARS`] instead of waiting for a sentence end.
 pub const RUN_ON_CHARS: usize = 200;
 pub const RUN_ON_PIECE_CHARS: usize = 140;
+/// A word that is capitalised, not an abbreviation and not a common
+/// sentence opener: if a boundary holds before it, it holds before any
+/// continuation but a lowercase one (which a sentence end rarely has).
+const PROBE_WORD: &str = "Zebra";
 
 #[derive(Debug, Default, Clone)]
 pub struct IncrementalSplitter {
@@ -100,11 +104,21 @@ impl IncrementalSplitter {
                 break;
             }
         }
-        // A paragraph break or a list item ends a sentence without any
-        // token after it; terminal punctuation needs one.
+        // The last sentence, when its end is whole (whitespace after it):
+        // complete if any capitalised word that does not open sentences
+        // would leave it ended (`now. ` yes; `Dr. `, `U.S. ` no: a name may
+        // follow), or after a paragraph break.
         if let Some(last) = sentences.last() {
-            if last.end <= stable && buf[last.end..].contains("\n\n") {
-                cut = last.end;
+            let whole = last.end <= stable && buf[last.end..].trim().is_empty();
+            if whole && last.end > cut {
+                let probe = format!("{buf}{PROBE_WORD}");
+                let ends = buf[last.end..].contains("\n\n")
+                    || split_sentences(&probe)
+                        .iter()
+                        .any(|s| s.end == last.end && s.kind == Boundary::Sentence);
+                if ends {
+                    cut = last.end;
+                }
             }
         }
         let rest = &buf[cut..];
@@ -167,6 +181,22 @@ mod tests {
         assert_eq!(out, vec!["Hello there."]);
         assert_eq!(s.take_all().as_deref(), Some("How are"));
         assert!(s.take_all().is_none());
+    }
+
+    #[test]
+    fn a_plain_sentence_end_followed_by_a_space_is_complete() {
+        let (out, _) = feed(&["All done", " now.", " "], false);
+        assert_eq!(out, vec!["All done now."]);
+        let (out, _) = feed(&["Really?", " "], false);
+        assert_eq!(out, vec!["Really?"]);
+        // Without the space the word may go on ("now.5"? "now..."): wait.
+        let (out, _) = feed(&["All done now."], false);
+        assert!(out.is_empty(), "{out:?}");
+        // Titles and initials may be followed by a name: wait.
+        let (out, _) = feed(&["Please ask Dr. "], false);
+        assert!(out.is_empty(), "{out:?}");
+        let (out, _) = feed(&["He served in the U.S. "], false);
+        assert!(out.is_empty(), "{out:?}");
     }
 
     #[test]

@@ -33,6 +33,9 @@ pub struct ServerConfig {
     /// Where async jobs' audio and voice previews are kept (`jobs/`,
     /// `previews/`), beside the database.
     pub data_dir: std::path::PathBuf,
+    /// A realtime connection with no message either way for this long is
+    /// closed.
+    pub realtime_idle: Duration,
 }
 
 impl Default for ServerConfig {
@@ -54,6 +57,7 @@ impl Default for ServerConfig {
             auth: true,
             prices: hark_store::PriceTable::default(),
             data_dir: std::env::temp_dir().join("hark"),
+            realtime_idle: crate::realtime::DEFAULT_IDLE,
         }
     }
 }

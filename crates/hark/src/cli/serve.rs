@@ -35,6 +35,10 @@ pub struct ServeArgs {
     /// a loopback address.
     #[arg(long)]
     no_auth: bool,
+    /// Seconds a realtime connection (WebSocket) may go without a message
+    /// either way before it is closed.
+    #[arg(long, default_value_t = 300)]
+    ws_idle_timeout: u64,
     /// JSON price file for usage costs (default: prices.json in the data
     /// directory, if any, else the built-in table).
     #[arg(long, env = "HARK_PRICES")]
@@ -79,6 +83,7 @@ pub fn run(config: EngineConfig, args: ServeArgs) -> anyhow::Result<()> {
         data_dir: data_dir.clone(),
         auth: !args.no_auth,
         prices,
+        realtime_idle: std::time::Duration::from_secs(args.ws_idle_timeout.max(1)),
         ..ServerConfig::default()
     };
     if let Some(n) = args.max_in_flight {
