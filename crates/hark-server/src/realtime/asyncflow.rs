@@ -49,7 +49,8 @@ struct FormatSpec {
     sample_rate: Option<u32>,
 }
 
-/// Any message: the init's fields and a context message's fields.
+/// Any message: the init's fields and a context message's fields; every
+/// field may also be `null`.
 #[derive(Debug, Default, Deserialize)]
 struct Msg {
     model_id: Option<String>,
@@ -61,18 +62,13 @@ struct Msg {
     speed: Option<f32>,
     transcript: Option<String>,
     context_id: Option<String>,
-    #[serde(default)]
-    force: bool,
-    #[serde(default)]
-    close_context: bool,
-    #[serde(default)]
-    cancel: bool,
-    #[serde(default)]
-    terminate: bool,
+    force: Option<bool>,
+    close_context: Option<bool>,
+    cancel: Option<bool>,
+    terminate: Option<bool>,
     /// `{"text": ""}` ends the socket, like `terminate`.
     text: Option<String>,
-    #[serde(default)]
-    pronunciation_dict_ids: Vec<String>,
+    pronunciation_dict_ids: Option<Vec<String>>,
 }
 
 /// The socket's settings, from the init message.
@@ -139,7 +135,7 @@ impl AsyncFlow {
             speed,
             timestamps: msg.add_timestamps.unwrap_or(false),
             format,
-            dictionaries: msg.pronunciation_dict_ids.clone(),
+            dictionaries: msg.pronunciation_dict_ids.clone().unwrap_or_default(),
         })
     }
 
@@ -185,20 +181,23 @@ impl AsyncFlow {
         let Some(init) = &self.init else {
             return Vec::new();
         };
-        if msg.terminate || (msg.text.as_deref() == Some("") && msg.transcript.is_none()) {
+        if msg.terminate == Some(true)
+            || (msg.text.as_deref() == Some("") && msg.transcript.is_none())
+        {
             self.terminating = true;
             rt.close_all();
             return Vec::new();
         }
         let ctx = msg.context_id.clone().unwrap_or_default();
-        if msg.cancel {
+        if msg.cancel == Some(true) {
             if rt.cancel(&ctx) {
                 return Vec::new();
             }
             return self.end(rt, &ctx);
         }
         let transcript = msg.transcript.as_deref();
-        let ends = msg.close_context || transcript == Some("");
+        let force = msg.force == Some(true);
+        let ends = msg.close_context == Some(true) || transcript == Some("");
         let mut out = Vec::new();
         if let Some(t) = transcript.filter(|t| !t.is_empty()) {
             let speakable = !t.trim().is_empty();
@@ -223,11 +222,11 @@ impl AsyncFlow {
             if rt.is_open(&ctx) {
                 // Whitespace is a keepalive: appended (it may end a word)
                 // but never spoken by itself; with force it flushes.
-                if let Err(e) = rt.text(&ctx, t, msg.force, None) {
+                if let Err(e) = rt.text(&ctx, t, force, None) {
                     out.push(Self::error(Some(&ctx), &e));
                 }
             }
-        } else if msg.force && rt.is_open(&ctx) {
+        } else if force && rt.is_open(&ctx) {
             if let Err(e) = rt.flush(&ctx) {
                 out.push(Self::error(Some(&ctx), &e));
             }

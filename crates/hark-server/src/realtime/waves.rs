@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::Extension;
 use base64::Engine as _;
@@ -28,11 +28,19 @@ use crate::http::dialect::{check_speed, output_format};
 
 /// `GET /waves/v1/tts/live`: the key in `Authorization: Bearer` (or the
 /// other usual ways), checked before the upgrade.
+/// `?timeout=SECS` sets this connection's idle timeout (as the provider's
+/// API does; 1 s to an hour).
 pub async fn upgrade(
     ws: WebSocketUpgrade,
-    State(state): State<AppState>,
+    State(mut state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Query(q): Query<TimeoutQuery>,
 ) -> Response {
+    if let Some(secs) = q.timeout {
+        let mut config = (*state.config).clone();
+        config.realtime_idle = Duration::from_secs(secs.clamp(1, 3600));
+        state.config = std::sync::Arc::new(config);
+    }
     ws.max_message_size(MAX_MESSAGE_BYTES)
         .max_frame_size(MAX_MESSAGE_BYTES)
         .on_upgrade(move |socket| {
@@ -40,9 +48,14 @@ pub async fn upgrade(
         })
 }
 
+#[derive(Debug, Deserialize)]
+pub struct TimeoutQuery {
+    timeout: Option<u64>,
+}
+
+/// A message; every field may also be `null` (SDKs send unset fields so).
 #[derive(Debug, Default, Deserialize)]
 struct Msg {
-    #[serde(default)]
     text: Option<String>,
     voice_id: Option<String>,
     model: Option<String>,
@@ -50,19 +63,18 @@ struct Msg {
     speed: Option<f32>,
     language: Option<String>,
     output_format: Option<String>,
-    #[serde(default)]
-    word_timestamps: bool,
+    word_timestamps: Option<bool>,
     context_id: Option<String>,
     /// Absent: the message is a whole utterance.
-    #[serde(rename = "continue", default)]
-    continues: bool,
-    #[serde(default)]
-    flush: bool,
-    #[serde(default)]
-    cancel_request: bool,
+    #[serde(rename = "continue")]
+    continues: Option<bool>,
+    flush: Option<bool>,
+    cancel_request: Option<bool>,
+    /// How long text may wait for its sentence to end (`max_buffer_flush_ms`
+    /// in the older protocol; 0 there means no limit).
     max_buffer_delay_ms: Option<u64>,
-    #[serde(default)]
-    pronunciation_dicts: Vec<String>,
+    max_buffer_flush_ms: Option<u64>,
+    pronunciation_dicts: Option<Vec<String>>,
 }
 
 /// Default rate when a message names none.
@@ -124,13 +136,15 @@ impl Waves {
         req.voice = msg.voice_id.clone();
         req.speed = check_speed(msg.speed.unwrap_or(1.0), 0.5, 2.0, "speed")?;
         req.language = msg.language.clone();
-        req.word_timestamps = msg.word_timestamps;
-        rt.open(ctx, req, &msg.pronunciation_dicts, format).await?;
+        let timestamps = msg.word_timestamps.unwrap_or(false);
+        req.word_timestamps = timestamps;
+        let dicts = msg.pronunciation_dicts.clone().unwrap_or_default();
+        rt.open(ctx, req, &dicts, format).await?;
         self.open.insert(
             ctx.to_string(),
             Utterance {
                 request_id: uuid::Uuid::new_v4().to_string(),
-                timestamps: msg.word_timestamps,
+                timestamps,
             },
         );
         Ok(())
@@ -158,7 +172,7 @@ impl Dialect for Waves {
             Err(e) => return Reply::Send(vec![Self::error(None, &e)]),
         };
         let ctx = msg.context_id.clone().unwrap_or_default();
-        if msg.cancel_request {
+        if msg.cancel_request == Some(true) {
             if rt.cancel(&ctx) {
                 return Reply::Send(Vec::new());
             }
@@ -176,13 +190,14 @@ impl Dialect for Waves {
             if rt.is_open(&ctx) {
                 let delay = msg
                     .max_buffer_delay_ms
+                    .or(msg.max_buffer_flush_ms.filter(|&ms| ms > 0))
                     .map(|ms| Duration::from_millis(ms.min(MAX_BUFFER_DELAY_MS)));
                 if let Err(e) = rt.text(&ctx, text, false, delay) {
                     out.push(Self::error(Some(&ctx), &e));
                 }
             }
         }
-        if !msg.continues || msg.flush {
+        if msg.continues != Some(true) || msg.flush == Some(true) {
             out.extend(self.end(rt, &ctx));
         }
         Reply::Send(out)
