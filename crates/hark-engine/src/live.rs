@@ -163,9 +163,10 @@ pub struct LiveSession {
     gate: Arc<dyn LiveGate>,
     config: LiveConfig,
     events: flume::Sender<LiveEvent>,
-    /// Open contexts by name, and closing ones that still speak (the
-    /// latest of each name).
-    contexts: HashMap<Arc<str>, Handle>,
+    /// Contexts by name, oldest first: the last may be open; the ones
+    /// before it are closing and speak in turn (a name reused while its
+    /// previous context still speaks queues behind it).
+    contexts: HashMap<Arc<str>, Vec<Handle>>,
     next_serial: u64,
 }
 
@@ -194,13 +195,24 @@ impl LiveSession {
 
     /// Whether context `id` is open (takes text).
     pub fn is_open(&self, id: &str) -> bool {
-        self.contexts.get(id).is_some_and(|h| !h.closing)
+        self.current(id).is_some()
+    }
+
+    /// The open context of this name.
+    fn current(&self, id: &str) -> Option<&Handle> {
+        self.contexts
+            .get(id)
+            .and_then(|q| q.last())
+            .filter(|h| !h.closing)
     }
 
     /// Contexts open or still speaking.
     pub fn active(&mut self) -> usize {
-        self.contexts.retain(|_, h| !h.ended());
-        self.contexts.len()
+        for q in self.contexts.values_mut() {
+            q.retain(|h| !h.ended());
+        }
+        self.contexts.retain(|_, q| !q.is_empty());
+        self.contexts.values().map(Vec::len).sum()
     }
 
     /// Opens context `id` speaking as `request` says. Its text, if any,
@@ -243,7 +255,11 @@ impl LiveSession {
         let serial = self.next_serial;
         self.next_serial += 1;
         let id: Arc<str> = Arc::from(id);
-        let after = self.contexts.remove(&id).map(|h| h.ended);
+        let after = self
+            .contexts
+            .get(&id)
+            .and_then(|q| q.last())
+            .map(|h| h.ended.clone());
         let (tx, rx) = flume::unbounded();
         let (ended_tx, ended_rx) = flume::bounded::<()>(0);
         let cancel = Arc::new(AtomicBool::new(false));
@@ -275,16 +291,13 @@ impl LiveSession {
                 worker.run(rx);
             })
             .map_err(|e| EngineError::Inference(format!("cannot start a context thread: {e}")))?;
-        self.contexts.insert(
-            id,
-            Handle {
-                serial,
-                tx,
-                cancel,
-                ended: ended_rx,
-                closing: false,
-            },
-        );
+        self.contexts.entry(id).or_default().push(Handle {
+            serial,
+            tx,
+            cancel,
+            ended: ended_rx,
+            closing: false,
+        });
         Ok(serial)
     }
 
@@ -317,43 +330,49 @@ impl LiveSession {
     /// [`LiveEvent::Done`]. Returns its serial; None when no such context
     /// is open.
     pub fn close(&mut self, id: &str) -> Option<u64> {
-        let h = self.contexts.get_mut(id).filter(|h| !h.closing)?;
+        let h = self
+            .contexts
+            .get_mut(id)
+            .and_then(|q| q.last_mut())
+            .filter(|h| !h.closing)?;
         h.closing = true;
         let _ = h.tx.send(Cmd::Close);
         Some(h.serial)
     }
 
-    /// Stops context `id` at once (barge-in): nothing more is synthesized
-    /// for it, and [`LiveEvent::Done`] follows. Returns the serial of the
-    /// context stopped (a closing one too: it may still be speaking), so
-    /// the caller can drop its queued audio; None when there is none.
-    pub fn cancel(&mut self, id: &str) -> Option<u64> {
-        let h = self.contexts.get_mut(id).filter(|h| !h.ended())?;
-        h.cancel.store(true, Ordering::SeqCst);
-        h.closing = true;
-        let _ = h.tx.send(Cmd::Cancel);
-        Some(h.serial)
+    /// Stops context `id` at once (barge-in), and the closing ones of its
+    /// name queued before it: nothing more is synthesized for them, and a
+    /// [`LiveEvent::Done`] follows for each. Returns their serials, so the
+    /// caller can drop their queued audio (empty: nothing to stop).
+    pub fn cancel(&mut self, id: &str) -> Vec<u64> {
+        let Some(q) = self.contexts.get_mut(id) else {
+            return Vec::new();
+        };
+        q.iter_mut()
+            .filter(|h| !h.ended())
+            .map(|h| {
+                h.cancel.store(true, Ordering::SeqCst);
+                h.closing = true;
+                let _ = h.tx.send(Cmd::Cancel);
+                h.serial
+            })
+            .collect()
     }
 
     /// Closes every open context (they finish speaking); returns how many.
     pub fn close_all(&mut self) -> usize {
-        let ids: Vec<Arc<str>> = self
-            .contexts
-            .iter()
-            .filter(|(_, h)| !h.closing)
-            .map(|(id, _)| id.clone())
-            .collect();
+        let ids: Vec<Arc<str>> = self.contexts.keys().cloned().collect();
         ids.iter().filter_map(|id| self.close(id)).count()
     }
 
     /// Cancels every context; returns their serials.
     pub fn cancel_all(&mut self) -> Vec<u64> {
         let ids: Vec<Arc<str>> = self.contexts.keys().cloned().collect();
-        ids.iter().filter_map(|id| self.cancel(id)).collect()
+        ids.iter().flat_map(|id| self.cancel(id)).collect()
     }
 
     fn send(&mut self, id: &str, cmd: Cmd) -> Result<(), EngineError> {
-        match self.contexts.get(id).filter(|h| !h.closing) {
+        match self.current(id) {
             Some(h) => {
                 let _ = h.tx.send(cmd);
                 Ok(())
@@ -369,7 +388,7 @@ impl LiveSession {
 impl Drop for LiveSession {
     /// The connection is gone: stop everything, say nothing.
     fn drop(&mut self) {
-        for h in self.contexts.values() {
+        for h in self.contexts.values().flatten() {
             h.cancel.store(true, Ordering::SeqCst);
             let _ = h.tx.send(Cmd::Cancel);
         }

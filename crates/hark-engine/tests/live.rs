@@ -178,7 +178,7 @@ fn cancel_stops_a_long_turn_at_once() {
         }
     }
     let t = Instant::now();
-    assert_eq!(s.cancel("long"), Some(c));
+    assert_eq!(s.cancel("long"), vec![c]);
     let events = until_done(&rx, c);
     let waited = t.elapsed();
     assert!(matches!(
@@ -217,4 +217,49 @@ fn bad_voice_and_too_many_contexts_are_errors() {
     assert_eq!(e.code(), ErrorCode::InvalidRequest);
     assert!(e.to_string().contains("too many contexts"), "{e}");
     assert!(s.open("a", joe()).is_err(), "already open");
+}
+
+#[test]
+fn a_reused_name_speaks_after_its_predecessor_and_cancel_stops_both() {
+    let (mut s, rx) = session(8);
+    let first = s.open("call", joe()).unwrap();
+    s.text("call", "The first utterance of the call.", true, None)
+        .unwrap();
+    s.close("call");
+    let second = s.open("call", joe()).unwrap();
+    s.text("call", "The second one comes after it.", true, None)
+        .unwrap();
+    s.close("call");
+    // In order: all of the first, its Done, then the second.
+    let mut order = Vec::new();
+    loop {
+        match next(&rx) {
+            LiveEvent::Audio { serial, .. } => order.push(serial),
+            LiveEvent::Done { serial, .. } => {
+                order.push(serial + 1000);
+                if serial == second {
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let done_first = order.iter().position(|&x| x == first + 1000).unwrap();
+    assert!(order[..done_first].iter().all(|&x| x == first), "{order:?}");
+    assert!(order[done_first + 1..].contains(&second), "{order:?}");
+    // Queued twice, cancelled at once: both stop, both end.
+    let long = "One of many sentences in a long answer. ".repeat(20);
+    let a = s.open("call", joe()).unwrap();
+    s.text("call", &long, true, None).unwrap();
+    s.close("call");
+    let b = s.open("call", joe()).unwrap();
+    s.text("call", &long, true, None).unwrap();
+    // (The earlier context may not have quite ended: it can be in the list.)
+    let stopped = s.cancel("call");
+    assert!(stopped.contains(&a) && stopped.contains(&b), "{stopped:?}");
+    let events = until_done(&rx, b);
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, LiveEvent::Done { serial, cancelled: true, .. } if *serial == a)));
+    assert!(audio_seconds(&events, b) < 5.0);
 }

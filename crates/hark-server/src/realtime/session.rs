@@ -165,13 +165,15 @@ impl Realtime {
     /// Stops context `id` now; its queued audio is dropped. False when
     /// there is nothing to stop.
     pub fn cancel(&mut self, id: &str) -> bool {
-        match self.live.cancel(id) {
-            Some(serial) => {
-                self.cancelled.insert(serial);
-                true
-            }
-            None => false,
-        }
+        let stopped = self.live.cancel(id);
+        let any = !stopped.is_empty();
+        // Only those whose end is still to come (their Done clears them).
+        let live: Vec<u64> = stopped
+            .into_iter()
+            .filter(|s| self.outputs.contains_key(s))
+            .collect();
+        self.cancelled.extend(live);
+        any
     }
 
     /// Ends every open context (they finish speaking); how many.
@@ -182,7 +184,9 @@ impl Realtime {
     /// Stops every context now.
     pub fn cancel_all(&mut self) {
         for serial in self.live.cancel_all() {
-            self.cancelled.insert(serial);
+            if self.outputs.contains_key(&serial) {
+                self.cancelled.insert(serial);
+            }
         }
     }
 
