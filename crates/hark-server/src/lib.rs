@@ -93,6 +93,11 @@ pub fn router(state: AppState) -> Router {
             get(realtime::asyncflow::upgrade),
         )
         .route("/waves/v1/tts/live", get(realtime::waves::upgrade))
+        .route("/twilio/media-stream", get(realtime::twilio::upgrade))
+        .route("/twilio/twiml", get(realtime::twilio::twiml))
+        .route("/v1/calls", get(realtime::twilio::list))
+        .route("/v1/calls/{sid}/say", post(realtime::twilio::say))
+        .route("/v1/calls/{sid}/clear", post(realtime::twilio::clear))
         .route("/status", get(status))
         .route("/health", get(|| async { "ok" }))
         .route("/metrics", get(metrics))

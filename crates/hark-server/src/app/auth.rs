@@ -29,6 +29,11 @@ use crate::app::state::AppState;
 /// description. `/status` and `/metrics` need a key (any key).
 pub const PUBLIC_PATHS: &[&str] = &["/health", "/openapi.json"];
 
+/// Paths whose callers may come without a key and prove themselves in
+/// another way (Twilio's media stream: a token in its first message); a
+/// key that is sent is still checked.
+pub const KEY_OPTIONAL_PATHS: &[&str] = &["/twilio/media-stream"];
+
 /// The authenticated caller of a request.
 #[derive(Debug, Clone)]
 pub struct Caller {
@@ -133,7 +138,10 @@ fn presented_key(req: &Request) -> Option<String> {
 pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let caller = if !state.config.auth {
         Caller::unauthenticated()
-    } else if PUBLIC_PATHS.contains(&req.uri().path()) {
+    } else if PUBLIC_PATHS.contains(&req.uri().path())
+        || (KEY_OPTIONAL_PATHS.contains(&req.uri().path())
+            && presented_key(&req).filter(|s| !s.is_empty()).is_none())
+    {
         Caller::anonymous()
     } else {
         let Some(secret) = presented_key(&req).filter(|s| !s.is_empty()) else {

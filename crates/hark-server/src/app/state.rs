@@ -36,6 +36,10 @@ pub struct ServerConfig {
     /// A realtime connection with no message either way for this long is
     /// closed.
     pub realtime_idle: Duration,
+    /// Where clients reach this server from outside (`https://...`), for
+    /// the URLs it hands out (the Twilio stream in TwiML); None: the
+    /// request's Host.
+    pub public_url: Option<String>,
 }
 
 impl Default for ServerConfig {
@@ -58,6 +62,7 @@ impl Default for ServerConfig {
             prices: hark_store::PriceTable::default(),
             data_dir: std::env::temp_dir().join("hark"),
             realtime_idle: crate::realtime::DEFAULT_IDLE,
+            public_url: None,
         }
     }
 }
@@ -76,6 +81,8 @@ pub struct AppState {
     pub limiters: Arc<crate::app::limits::Limiters>,
     /// Wakes the async job workers when a job is submitted.
     pub job_wakeup: Arc<tokio::sync::Notify>,
+    /// Telephone calls in progress (the Twilio bridge) and their tokens.
+    pub calls: Arc<crate::realtime::twilio::Calls>,
 }
 
 /// A synthesis slot, given back when dropped.
@@ -100,6 +107,7 @@ impl AppState {
             started: std::time::Instant::now(),
             limiters: Arc::default(),
             job_wakeup: Arc::new(tokio::sync::Notify::new()),
+            calls: Arc::default(),
         }
     }
 

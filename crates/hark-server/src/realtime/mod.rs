@@ -6,6 +6,7 @@
 
 pub mod asyncflow;
 pub mod session;
+pub mod twilio;
 pub mod waves;
 
 use std::time::Duration;
@@ -33,6 +34,21 @@ pub enum Reply {
     Close(u16, String),
 }
 
+/// What the HTTP side asks of a live connection (the Twilio bridge's
+/// `say` and `clear`), with where to answer.
+pub enum Command {
+    Say {
+        text: String,
+        voice: Option<String>,
+        mark: Option<String>,
+        /// The mark that will follow the utterance's audio.
+        reply: tokio::sync::oneshot::Sender<Result<String, ApiError>>,
+    },
+    Clear {
+        reply: tokio::sync::oneshot::Sender<()>,
+    },
+}
+
 /// A WebSocket dialect: its messages onto the session, the session's
 /// output into its messages.
 pub trait Dialect: Send {
@@ -51,6 +67,21 @@ pub trait Dialect: Send {
 
     /// The client asked to end the connection once open contexts finish.
     fn terminating(&self) -> bool;
+
+    /// Commands from outside the connection, when the dialect takes any
+    /// (asked once, when the connection starts).
+    fn commands(&mut self) -> Option<tokio::sync::mpsc::UnboundedReceiver<Command>> {
+        None
+    }
+
+    /// One command from outside the connection.
+    fn command(
+        &mut self,
+        _rt: &mut Realtime,
+        _cmd: Command,
+    ) -> impl std::future::Future<Output = Reply> + Send {
+        async { Reply::Send(Vec::new()) }
+    }
 }
 
 /// Runs one connection to its end: reads messages and hands them to the
@@ -68,6 +99,7 @@ pub async fn serve_socket<D: Dialect>(
     let (mut tx, mut rx) = socket.split();
     let mut rt = Realtime::new(&state, caller, dialect_name);
     let events = rt.events();
+    let mut commands = dialect.commands();
     let mut deadline = tokio::time::Instant::now() + idle;
     metrics::gauge!("hark_realtime_connections").increment(1.0);
     let close = loop {
@@ -84,6 +116,12 @@ pub async fn serve_socket<D: Dialect>(
                     Some(Ok(Message::Binary(_))) => dialect.not_text(),
                     // Pings are answered by the library.
                     Some(Ok(_)) => Vec::new(),
+                }
+            }
+            Some(cmd) = next_command(&mut commands) => {
+                match dialect.command(&mut rt, cmd).await {
+                    Reply::Send(v) => v,
+                    Reply::Close(code, reason) => break Some((code, reason)),
                 }
             }
             ev = events.recv_async() => {
@@ -125,6 +163,20 @@ pub async fn serve_socket<D: Dialect>(
                 reason: Utf8Bytes::from(reason),
             })))
             .await;
+    }
+}
+
+/// The next command, or never when there is no command channel (or it
+/// has closed).
+async fn next_command(
+    rx: &mut Option<tokio::sync::mpsc::UnboundedReceiver<Command>>,
+) -> Option<Command> {
+    match rx {
+        Some(rx) => match rx.recv().await {
+            Some(c) => Some(c),
+            None => futures::future::pending().await,
+        },
+        None => futures::future::pending().await,
     }
 }
 

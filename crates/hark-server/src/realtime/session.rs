@@ -49,7 +49,9 @@ struct Output {
 
 pub struct Realtime {
     state: AppState,
-    caller: Caller,
+    /// Shared with the gate: the Twilio bridge learns its caller from the
+    /// stream's first message, after the connection is made.
+    caller: Arc<std::sync::Mutex<Caller>>,
     /// Which surface, for metrics and the text field errors name.
     dialect: &'static str,
     live: LiveSession,
@@ -65,6 +67,7 @@ pub struct Realtime {
 impl Realtime {
     /// A session for `caller` on the `dialect` surface.
     pub fn new(state: &AppState, caller: Caller, dialect: &'static str) -> Self {
+        let caller = Arc::new(std::sync::Mutex::new(caller));
         let gate = Arc::new(Gate {
             state: state.clone(),
             caller: caller.clone(),
@@ -91,8 +94,15 @@ impl Realtime {
         }
     }
 
-    pub fn caller(&self) -> &Caller {
-        &self.caller
+    /// Who the connection's work is billed to and limited as.
+    pub fn caller(&self) -> Caller {
+        lock(&self.caller).clone()
+    }
+
+    /// Sets who the connection acts for, before any context opens (the
+    /// Twilio bridge authenticates in the stream's first message).
+    pub fn set_caller(&mut self, caller: Caller) {
+        *lock(&self.caller) = caller;
     }
 
     /// Whether context `id` is open (takes text).
@@ -121,10 +131,10 @@ impl Realtime {
         format: OutputFormat,
     ) -> Result<(), ApiError> {
         format.validate()?;
-        let who = &self.caller.principal;
-        resolve::custom_voice(&self.state, who, &mut request).await?;
+        let who = self.caller().principal;
+        resolve::custom_voice(&self.state, &who, &mut request).await?;
         request.dictionaries =
-            resolve::dictionaries(&self.state, who, dictionary_ids, "pronunciation_dicts").await?;
+            resolve::dictionaries(&self.state, &who, dictionary_ids, "pronunciation_dicts").await?;
         request.max_chars = Some(self.state.config.max_chars);
         request.low_latency = true;
         let serial = self.live.open(id, request)?;
@@ -300,7 +310,7 @@ pub const MAX_CONTEXTS: usize = 64;
 /// usage after it.
 struct Gate {
     state: AppState,
-    caller: Caller,
+    caller: Arc<std::sync::Mutex<Caller>>,
     runtime: tokio::runtime::Handle,
     /// The dialect's text field, for quota errors.
     param: &'static str,
@@ -308,7 +318,7 @@ struct Gate {
 
 impl LiveGate for Gate {
     fn open(&self, _context: &str) -> Result<Hold, EngineError> {
-        let slot = limits::admit(&self.state, &self.caller).map_err(refused)?;
+        let slot = limits::admit(&self.state, &lock(&self.caller)).map_err(refused)?;
         Ok(Box::new(slot))
     }
 
@@ -319,10 +329,11 @@ impl LiveGate for Gate {
         voice: &VoiceInfo,
     ) -> Result<Hold, EngineError> {
         let chars = text.chars().count();
+        let caller = lock(&self.caller).clone();
         self.runtime
             .block_on(usage::charge(
                 &self.state,
-                &self.caller,
+                &caller,
                 voice.model_id,
                 chars,
                 self.param,
@@ -334,13 +345,17 @@ impl LiveGate for Gate {
 
     fn spoken(&self, voice: &VoiceInfo, seconds: f64) {
         let store = self.state.store.clone();
-        let key = self.caller.principal.key_id;
+        let key = lock(&self.caller).principal.key_id;
         let model = voice.model_id;
         metrics::counter!("hark_audio_seconds_total").increment(seconds.round() as u64);
         self.runtime.spawn(async move {
             usage::record_audio(&*store, key, model, seconds).await;
         });
     }
+}
+
+fn lock(c: &std::sync::Mutex<Caller>) -> std::sync::MutexGuard<'_, Caller> {
+    c.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// A refusal from the server's limits, carried through the engine.

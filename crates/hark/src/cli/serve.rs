@@ -39,6 +39,11 @@ pub struct ServeArgs {
     /// either way before it is closed.
     #[arg(long, default_value_t = 300)]
     ws_idle_timeout: u64,
+    /// Where clients reach this server from outside (e.g.
+    /// https://voice.example.com), for the URLs it hands out (the Twilio
+    /// stream in TwiML); default: each request's Host.
+    #[arg(long, env = "HARK_PUBLIC_URL")]
+    public_url: Option<String>,
     /// JSON price file for usage costs (default: prices.json in the data
     /// directory, if any, else the built-in table).
     #[arg(long, env = "HARK_PRICES")]
@@ -84,6 +89,7 @@ pub fn run(config: EngineConfig, args: ServeArgs) -> anyhow::Result<()> {
         auth: !args.no_auth,
         prices,
         realtime_idle: std::time::Duration::from_secs(args.ws_idle_timeout.max(1)),
+        public_url: args.public_url.clone(),
         ..ServerConfig::default()
     };
     if let Some(n) = args.max_in_flight {
