@@ -8,6 +8,7 @@
 
 pub mod encode;
 mod error;
+pub mod filter;
 pub mod format;
 mod pipeline;
 pub mod resample;

@@ -3,9 +3,14 @@
 use std::time::Duration;
 
 use crate::encode::{encoder_for, AudioEncoder};
+use crate::filter::HighShelf;
 use crate::format::OutputFormat;
 use crate::resample::Resampler;
 use crate::AudioError;
+
+/// Output at this rate or below gets the telephone emphasis
+/// ([`HighShelf::telephone`]).
+const TELEPHONE_RATE: u32 = 8000;
 
 /// Turns engine output (mono f32 at the voice's native rate, any chunking)
 /// into bytes of the requested format.
@@ -17,6 +22,8 @@ pub struct AudioPipeline {
     format: OutputFormat,
     resampler: Resampler,
     encoder: Box<dyn AudioEncoder>,
+    /// Telephone-band emphasis, for 8 kHz output.
+    emphasis: Option<HighShelf>,
     samples_out: u64,
     finished: bool,
 }
@@ -29,6 +36,8 @@ impl AudioPipeline {
             format: *format,
             resampler: Resampler::new(native_rate, format.sample_rate)?,
             encoder: encoder_for(format)?,
+            emphasis: (format.sample_rate <= TELEPHONE_RATE)
+                .then(|| HighShelf::telephone(format.sample_rate)),
             samples_out: 0,
             finished: false,
         })
@@ -97,7 +106,14 @@ impl AudioPipeline {
 
     fn encode(&mut self, samples: &[f32]) -> Result<Vec<u8>, AudioError> {
         let mut out = Vec::new();
-        self.encoder.encode(samples, &mut out)?;
+        match &mut self.emphasis {
+            Some(f) => {
+                let mut v = samples.to_vec();
+                f.process(&mut v);
+                self.encoder.encode(&v, &mut out)?;
+            }
+            None => self.encoder.encode(samples, &mut out)?,
+        }
         self.samples_out += samples.len() as u64;
         Ok(out)
     }
